@@ -1,0 +1,59 @@
+"""What the metric pass learns about a file: small, immutable, free of syntax trees.
+
+Facts never depend on option values, so one measurement answers every limit (and can be cached).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+MODULE_NAME = "<module>"
+
+
+@dataclass(frozen=True)
+class Position:
+    """A 1-based line and 0-based column, as flake8 expects them from a plugin."""
+
+    line: int
+    col: int
+
+
+@dataclass(frozen=True)
+class UnitFacts:
+    """One measured unit: a function (any depth), or the module (whose length is the whole file's, and
+    whose nesting is that of the code outside any function)."""
+
+    name: str
+    position: Position
+    length: int
+    max_depth: int
+    # deepening[k - 1] is the first block (in source order) that opens nesting depth k,
+    # so the first block past a limit L is deepening[L] whatever L is.
+    deepening: tuple[Position, ...]
+
+    def first_block_deeper_than(self, limit: int) -> Position | None:
+        """Where the first block past ``limit`` starts, or None when the unit stays within it."""
+        if self.max_depth <= limit:
+            return None
+        return self.deepening[limit]
+
+
+@dataclass(frozen=True)
+class ParseFailure:
+    """Why the file could not be analysed, and where."""
+
+    position: Position
+    reason: str
+
+
+@dataclass(frozen=True)
+class FileFacts:
+    """Everything the rules need to know about one file."""
+
+    module: UnitFacts | None
+    functions: tuple[UnitFacts, ...]
+    failure: ParseFailure | None = None
+
+    @classmethod
+    def unanalysable(cls, failure: ParseFailure) -> FileFacts:
+        """Facts of a file that libcst could not parse: nothing but the reason."""
+        return cls(module=None, functions=(), failure=failure)

@@ -1,0 +1,11 @@
+"""The rules: one class per rule, each carrying its code, message, option, documentation and examples."""
+from __future__ import annotations
+
+from flake8_reviewable.rules import nesting, parsing, size  # noqa: F401  (importing registers the rules)
+from flake8_reviewable.rules.base import Example, Finding, Option, Rule
+
+ALL_RULES: tuple[type[Rule], ...] = tuple(sorted(Rule.registry, key=lambda rule: rule.code))
+# Several rules may share one option (one limit); each is registered with flake8 once.
+OPTIONS: tuple[Option, ...] = tuple({rule.option.flag: rule.option for rule in ALL_RULES if rule.option}.values())
+
+__all__ = ["ALL_RULES", "OPTIONS", "Example", "Finding", "Option", "Rule"]

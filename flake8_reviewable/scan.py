@@ -1,0 +1,121 @@
+"""One iterative walk over the ``ast`` tree flake8 already parsed, collecting expression-level facts.
+
+libcst's tree is walked only statement by statement (see ``metrics``); whatever lives inside expressions
+(lambdas, literal and string spans) and every position comes from here, where it is exact and cheap.
+The walk is iterative so that a deep expression can never exhaust Python's recursion limit.
+"""
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+
+from flake8_reviewable.facts import Position
+
+_CONTAINERS = (ast.List, ast.Tuple, ast.Set, ast.Dict)
+_SCOPES = (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
+
+
+@dataclass
+class ExpressionScan:
+    """Facts about a file's expressions, keyed so the statement walk can find them."""
+
+    # Deepest nesting of syntax in the tree, counting each operand of ``a and b and c`` as a level
+    # because libcst nests them pairwise: it predicts how deep libcst's native parser must recurse.
+    max_syntax_depth: int = 0
+    collapsed_spans: list[tuple[int, int]] = field(default_factory=list)
+    string_interiors: list[tuple[int, int]] = field(default_factory=list)
+    docstring_spans: list[tuple[int, int]] = field(default_factory=list)
+    # id(statement) -> (lambda position, lambdas enclosing it within the statement, itself included)
+    lambdas: dict[int, list[tuple[Position, int]]] = field(default_factory=dict)
+
+
+def is_constant_literal(node: ast.AST) -> bool:
+    """True for a literal built only from constants: ``3``, ``"a"``, ``(1, -2.0)``, ``{"k": [None]}``."""
+    pending = [node]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, ast.Constant):
+            continue
+        if isinstance(item, ast.UnaryOp) and isinstance(item.op, (ast.USub, ast.UAdd)):
+            pending.append(item.operand)
+        elif isinstance(item, (ast.List, ast.Tuple, ast.Set)):
+            pending.extend(item.elts)
+        elif isinstance(item, ast.Dict) and None not in item.keys:
+            pending.extend(item.keys)
+            pending.extend(item.values)
+        else:
+            return False
+    return True
+
+
+def _docstring_span(scope: ast.AST) -> tuple[int, int] | None:
+    body = getattr(scope, "body", None)
+    if not body or not isinstance(body[0], ast.Expr):
+        return None
+    value = body[0].value
+    if isinstance(value, ast.Constant) and isinstance(value.value, str):
+        return (value.lineno, value.end_lineno or value.lineno)
+    return None
+
+
+def _spans_lines(node: ast.AST) -> bool:
+    return (getattr(node, "end_lineno", None) or node.lineno) > node.lineno
+
+
+class _Scanner:
+    def __init__(self, depth_limit: int) -> None:
+        self.scan = ExpressionScan()
+        self.depth_limit = depth_limit
+        # Each entry: node, syntax depth, owning statement, lambdas enclosing the node.
+        self.pending: list[tuple[ast.AST, int, ast.stmt | None, int]] = []
+
+    def run(self, tree: ast.AST) -> ExpressionScan:
+        self.pending.append((tree, 0, None, 0))
+        while self.pending:
+            node, depth, owner, lambdas = self.pending.pop()
+            if depth > self.scan.max_syntax_depth:
+                self.scan.max_syntax_depth = depth
+                if depth > self.depth_limit:
+                    break
+            self._visit(node, depth, owner, lambdas)
+        return self.scan
+
+    def _visit(self, node: ast.AST, depth: int, owner: ast.stmt | None, lambdas: int) -> None:
+        if isinstance(node, ast.stmt):
+            owner, lambdas = node, 0
+        if isinstance(node, _SCOPES):
+            span = _docstring_span(node)
+            if span:
+                self.scan.docstring_spans.append(span)
+        elif isinstance(node, ast.Lambda):
+            lambdas += 1
+            position = Position(node.lineno, node.col_offset)
+            self.scan.lambdas.setdefault(id(owner), []).append((position, lambdas))
+        elif isinstance(node, ast.JoinedStr):
+            self._visit_fstring(node, depth, owner, lambdas)
+            return
+        elif _is_multiline_literal(node) and is_constant_literal(node):
+            self.scan.collapsed_spans.append((node.lineno, node.end_lineno))
+            return
+        width = len(node.values) - 1 if isinstance(node, ast.BoolOp) else 1
+        for child in ast.iter_child_nodes(node):
+            self.pending.append((child, depth + width, owner, lambdas))
+
+    def _visit_fstring(self, node: ast.JoinedStr, depth: int, owner: ast.stmt | None, lambdas: int) -> None:
+        # The lines inside a multi-line f-string hold code even when their text looks blank or like a
+        # comment; its constant parts are not literals of their own, so only the replacement fields are
+        # walked on.
+        if _spans_lines(node):
+            self.scan.string_interiors.append((node.lineno + 1, node.end_lineno))
+        for part in node.values:
+            if isinstance(part, ast.FormattedValue):
+                self.pending.append((part, depth + 1, owner, lambdas))
+
+
+def _is_multiline_literal(node: ast.AST) -> bool:
+    return isinstance(node, (ast.Constant, *_CONTAINERS)) and _spans_lines(node)
+
+
+def scan_expressions(tree: ast.AST, depth_limit: int) -> ExpressionScan:
+    """Walk ``tree`` once; stop early (with ``max_syntax_depth`` past the limit) on absurdly deep syntax."""
+    return _Scanner(depth_limit).run(tree)
