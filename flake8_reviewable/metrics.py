@@ -7,6 +7,7 @@ and the expression-level facts collected by ``scan``.
 from __future__ import annotations
 
 import ast
+import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -44,13 +45,14 @@ class _OpenUnit:
 
 def measure(source: str | Sequence[str], tree: ast.Module | None = None) -> FileFacts:
     """Measure a file that Python can parse; ``tree`` is its ``ast``, parsed here when not given."""
-    lines = source.splitlines(keepends=True) if isinstance(source, str) else list(source)
+    # Split where Python's tokenizer ends lines (str.splitlines would also split at form feeds).
+    lines = io.StringIO(source, newline="").readlines() if isinstance(source, str) else list(source)
     text = "".join(lines)
     if tree is None:
         tree = ast.parse(text)
     scan = scan_expressions(tree, MAX_SYNTAX_DEPTH)
     if scan.max_syntax_depth > MAX_SYNTAX_DEPTH:
-        reason = f"its syntax is nested more than {MAX_SYNTAX_DEPTH} levels deep"
+        reason = f"its syntax nests more than {MAX_SYNTAX_DEPTH} levels deep, which would crash libcst's parser"
         return FileFacts.unanalysable(ParseFailure(Position(1, 0), reason))
     module = _parse_with_libcst(text)
     if isinstance(module, ParseFailure):

@@ -36,12 +36,12 @@ class Unanalysable(Rule):
     valid = (Example("x = 'a' 'b'\n"),)
     invalid = (
         Example(
-            "x = " + "-" * 1100 + "1\n",
+            "ready = " + " and ".join(["True"] * 1100) + "\n",
             expected=(
-                "1:1: RVW001 file could not be analysed: its syntax is nested more than 1000 levels deep; "
-                "no other RVW rule checked it",
+                "1:1: RVW001 file could not be analysed: its syntax nests more than 1000 levels deep, which would "
+                "crash libcst's parser; no other RVW rule checked it",
             ),
-            shown="x = ------ ... -1  # 1,100 minus signs\n",
+            shown="ready = True and True and ... and True  # 1,100 operands, which libcst nests pairwise\n",
         ),
     )
 

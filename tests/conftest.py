@@ -1,0 +1,46 @@
+"""Helpers shared by the tests: run the real flake8 executable in a subprocess."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+class Flake8Run:
+    """Runs ``python -m flake8`` (the installed executable's code) in a folder and checks it never crashed."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def __call__(self, *args: str, stdin: str | None = None, expect_rc: int | None = None) -> list[str]:
+        result = self.raw(*args, stdin=stdin)
+        assert "Traceback" not in result.stderr, result.stderr
+        if expect_rc is not None:
+            assert result.returncode == expect_rc, result.stdout + result.stderr
+        return result.stdout.splitlines()
+
+    def raw(self, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+        """The whole result, for tests about exit codes and error output."""
+        return subprocess.run(
+            [sys.executable, "-m", "flake8", *args],
+            cwd=self.folder,
+            input=stdin,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+    def write(self, name: str, text: str) -> Path:
+        """Create a file (and its folders) in the run's folder."""
+        path = self.folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        return path
+
+
+@pytest.fixture
+def flake8(tmp_path: Path) -> Flake8Run:
+    """The real flake8, run in an empty temporary folder (so no config of this project leaks in)."""
+    return Flake8Run(tmp_path)
