@@ -1,0 +1,168 @@
+"""End to end: the real flake8 executable, on paths, stdin, config files, -j, noqa and output formats."""
+from __future__ import annotations
+
+import pytest
+
+LONG_FUNCTION = "def load(path):\n" + "".join(f"    step_{n} = path\n" for n in range(45)) + "    return path\n"
+LONG_MESSAGE = "RVW101 function 'load' is 46 lines long (> 40): split it so it can be reviewed in one sitting"
+DEEP_FUNCTION = """\
+def sync(items):
+    for item in items:
+        if item:
+            with item:
+                while item:
+                    if item.stale:
+                        item.refresh()
+"""
+
+
+def test_paths_report_on_the_def_line_with_defaults_and_exit_1(flake8) -> None:
+    flake8.write("pkg/long.py", "@cached\n" + LONG_FUNCTION)
+    flake8.write("pkg/deep.py", DEEP_FUNCTION)
+    flake8.write("pkg/fine.py", "def ok():\n    return 1\n")
+    output = flake8("--select=RVW", "pkg", expect_rc=1)
+    assert sorted(output) == [
+        "pkg/deep.py:6:21: RVW201 function 'sync' is nested 5 levels deep (> 4): return early or extract the inner "
+        "block",
+        f"pkg/long.py:2:1: {LONG_MESSAGE}",
+    ]
+
+
+def test_plugin_is_listed_by_version(flake8) -> None:
+    assert "flake8-reviewable" in flake8("--version", expect_rc=0)[0]
+
+
+@pytest.mark.parametrize("config", ["setup.cfg", "tox.ini", ".flake8"])
+def test_limits_are_read_from_every_config_file(flake8, config: str) -> None:
+    flake8.write(config, "[flake8]\nmax-function-length = 50\nmax-nesting-depth = 3\nmax-module-length = 5\n")
+    flake8.write("a.py", LONG_FUNCTION + DEEP_FUNCTION)
+    output = flake8("--select=RVW", "a.py")
+    assert [line.split(" ", 2)[1] for line in output] == ["RVW102", "RVW201"]
+    assert "(> 3)" in output[1] and "(> 5)" in output[0]
+
+
+def test_command_line_overrides_config(flake8) -> None:
+    flake8.write("setup.cfg", "[flake8]\nmax-function-length = 50\n")
+    flake8.write("a.py", LONG_FUNCTION)
+    assert flake8("--select=RVW", "--max-function-length=10", "a.py") == [
+        f"a.py:1:1: {LONG_MESSAGE.replace('(> 40)', '(> 10)')}"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("where", "value", "complaint"),
+    [
+        ("cli", "-1", "expected zero or more, got -1"),
+        ("cli", "ten", "expected a whole number, got 'ten'"),
+        ("config", "-5", "expected zero or more, got -5"),
+        ("config", "4.5", "expected a whole number, got '4.5'"),
+    ],
+)
+def test_bad_limit_stops_flake8_with_an_option_error(flake8, where: str, value: str, complaint: str) -> None:
+    flake8.write("a.py", "x = 1\n")
+    args = ["a.py"]
+    if where == "cli":
+        args.insert(0, f"--max-nesting-depth={value}")
+    else:
+        flake8.write(".flake8", f"[flake8]\nmax-nesting-depth = {value}\n")
+    result = flake8.raw(*args)
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert f"argument --max-nesting-depth: {complaint}" in result.stderr
+
+
+def test_zero_limit_is_accepted_and_reports_every_function(flake8) -> None:
+    flake8.write("a.py", "def f():\n    return 1\n")
+    assert flake8("--select=RVW101", "--max-function-length=0", "a.py") == [
+        "a.py:1:1: RVW101 function 'f' is 1 lines long (> 0): split it so it can be reviewed in one sitting"
+    ]
+
+
+def test_stdin_gives_the_same_findings_as_the_file(flake8) -> None:
+    flake8.write("a.py", LONG_FUNCTION + DEEP_FUNCTION)
+    from_file = flake8("--select=RVW", "a.py")
+    from_stdin = flake8("--select=RVW", "-", "--stdin-display-name=a.py", stdin=LONG_FUNCTION + DEEP_FUNCTION)
+    assert from_stdin == from_file and len(from_file) == 2
+
+
+def test_stdin_buffer_is_measured_not_the_file_on_disk(flake8) -> None:
+    flake8.write("a.py", "def load(path):\n    return path\n")
+    output = flake8("--select=RVW", "-", "--stdin-display-name=a.py", stdin=LONG_FUNCTION)
+    assert output == [f"a.py:1:1: {LONG_MESSAGE}"]
+
+
+def test_two_jobs_give_the_same_output_as_one(flake8) -> None:
+    for number in range(6):
+        flake8.write(f"m{number}.py", LONG_FUNCTION * (number % 2 + 1) + DEEP_FUNCTION)
+    one = flake8("--select=RVW", "-j1", ".")
+    two = flake8("--select=RVW", "-j2", ".")
+    assert one == two and len(one) == 3 * 3 + 3 * 2
+
+
+def test_noqa_on_the_reported_line_silences_only_that_code(flake8) -> None:
+    source = "@cached  # noqa: RVW101\n" + LONG_FUNCTION.replace("(path):", "(path):  # noqa: RVW201", 1)
+    flake8.write("a.py", source)
+    assert flake8("--select=RVW", "a.py") == [f"a.py:2:1: {LONG_MESSAGE}"]
+    flake8.write("a.py", LONG_FUNCTION.replace("(path):", "(path):  # noqa: RVW101", 1))
+    assert flake8("--select=RVW", "a.py", expect_rc=0) == []
+
+
+def test_select_and_extend_ignore_filter_by_code(flake8) -> None:
+    flake8.write("a.py", LONG_FUNCTION + DEEP_FUNCTION)
+    assert [line.split()[1] for line in flake8("--select=RVW2", "a.py")] == ["RVW201"]
+    output = flake8("--extend-ignore=RVW101,E,W,F", "a.py")
+    assert [line.split()[1] for line in output] == ["RVW201"]
+
+
+def test_rules_run_by_default_next_to_flake8s_own(flake8) -> None:
+    flake8.write("a.py", "import os\n" + LONG_FUNCTION)
+    codes = {line.split()[1] for line in flake8("a.py")}
+    assert {"F401", "RVW101"} <= codes
+
+
+@pytest.mark.parametrize(
+    ("fmt", "expected"),
+    [
+        ("pylint", f"a.py:1: [RVW101] {LONG_MESSAGE[7:]}"),
+        ("quiet-filename", "a.py"),
+        ("%(path)s|%(row)d|%(col)d|%(code)s", "a.py|1|1|RVW101"),
+    ],
+)
+def test_output_formats(flake8, fmt: str, expected: str) -> None:
+    flake8.write("a.py", LONG_FUNCTION)
+    assert flake8("--select=RVW", f"--format={fmt}", "a.py") == [expected]
+
+
+def test_syntax_error_gives_e999_and_nothing_from_the_plugin(flake8) -> None:
+    flake8.write("a.py", LONG_FUNCTION + "def broken(:\n")
+    output = flake8("a.py")
+    assert len(output) == 1 and " E999 " in output[0]
+
+
+def test_file_libcst_cannot_parse_gives_one_rvw001_and_nothing_else(flake8) -> None:
+    flake8.write("a.py", LONG_FUNCTION + "TEXT = (" + " ".join(['"a"'] * 6000) + ")\n")
+    output = flake8("--select=RVW", "a.py")
+    assert len(output) == 1
+    assert output[0].startswith("a.py:48:")
+    assert "RVW001 file could not be analysed: libcst cannot parse it: " in output[0]
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "",
+        "\n\n",
+        "# only a comment\n",
+        '"""Only a docstring."""\n',
+        "\ufeffdef f():\n    return 1\n",
+        "# -*- coding: latin-1 -*-\ndef f():\n    return 'caf\xe9'\n",
+        "def f():\r\n    return 1\r\n",
+        "def f():\n\treturn 1\n",
+        "x = 1",
+    ],
+    ids=["empty", "blank", "comment", "docstring", "bom", "latin-1", "crlf", "tabs", "no-final-newline"],
+)
+def test_odd_but_valid_files_never_crash(flake8, source: str) -> None:
+    encoding = "latin-1" if "latin-1" in source else "utf-8"
+    (flake8.folder / "a.py").write_bytes(source.encode(encoding))
+    result = flake8.raw("--select=RVW,E902,E999", "a.py")
+    assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
