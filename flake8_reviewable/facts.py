@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 MODULE_NAME = "<module>"
+# A bump is a run of a function's top-level statements whose blocks reach this depth.
+BUMP_DEPTH = 2
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,9 @@ class UnitFacts:
     # deepening[k - 1] is the first block (in source order) that opens nesting depth k,
     # so the first block past a limit L is deepening[L] whatever L is.
     deepening: tuple[Position, ...]
+    cyclomatic: int = 0
+    # Where each bump (maximal run of top-level statements reaching BUMP_DEPTH) starts.
+    bumps: tuple[Position, ...] = ()
 
     def first_block_deeper_than(self, limit: int) -> Position | None:
         """Where the first block past ``limit`` starts, or None when the unit stays within it."""

@@ -11,7 +11,9 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from flake8_reviewable.facts import MODULE_NAME, FileFacts, ParseFailure, Position, UnitFacts
+from radon.visitors import ComplexityVisitor
+
+from flake8_reviewable.facts import BUMP_DEPTH, MODULE_NAME, FileFacts, ParseFailure, Position, UnitFacts
 from flake8_reviewable.lines import ReviewableLines
 from flake8_reviewable.scan import ExpressionScan, scan_expressions
 
@@ -30,17 +32,40 @@ class _OpenUnit:
     position: Position
     length: int
     base_level: int
+    cyclomatic: int = 0
     max_depth: int = 0
     deepening: list[Position] = field(default_factory=list)
+    # [start, deepest depth] of each top-level statement of the body, for bumps.
+    top_level: list[list] = field(default_factory=list)
 
     def reach(self, level: int, position: Position) -> None:
         depth = level - self.base_level
         while len(self.deepening) < depth:
             self.deepening.append(position)
         self.max_depth = max(self.max_depth, depth)
+        if self.top_level:
+            self.top_level[-1][1] = max(self.top_level[-1][1], depth)
+
+    def bumps(self) -> tuple[Position, ...]:
+        """Where each maximal run of top-level statements reaching BUMP_DEPTH starts."""
+        starts = []
+        previous_depth = 0
+        for start, depth in self.top_level:
+            if depth >= BUMP_DEPTH > previous_depth:
+                starts.append(start)
+            previous_depth = depth
+        return tuple(starts)
 
     def freeze(self) -> UnitFacts:
-        return UnitFacts(self.name, self.position, self.length, self.max_depth, tuple(self.deepening))
+        return UnitFacts(
+            self.name,
+            self.position,
+            self.length,
+            self.max_depth,
+            tuple(self.deepening),
+            cyclomatic=self.cyclomatic,
+            bumps=self.bumps(),
+        )
 
 
 def measure(source: str | Sequence[str], tree: ast.Module | None = None) -> FileFacts:
@@ -99,15 +124,14 @@ class _StatementWalker:
             unit.reach(level, position)
 
     def _walk_block(self, statements, twins: list[ast.stmt], level: int, qualifier: str) -> None:
-        statements = _flatten(statements)
-        if len(statements) != len(twins):
-            line = twins[0].lineno if twins else 1
-            raise _Disagreement(f"libcst and Python read the statements near line {line} differently")
-        for statement, twin in zip(statements, twins):
-            for position, lambdas in self.scan.lambdas.get(id(twin), ()):
-                self._reach(level + lambdas, position)
-            if _is_compound(statement):
-                self._walk_compound(statement, twin, level, qualifier)
+        for statement, twin in _paired(statements, twins):
+            self._walk_statement(statement, twin, level, qualifier)
+
+    def _walk_statement(self, statement, twin: ast.stmt, level: int, qualifier: str) -> None:
+        for position, lambdas in self.scan.lambdas.get(id(twin), ()):
+            self._reach(level + lambdas, position)
+        if _is_compound(statement):
+            self._walk_compound(statement, twin, level, qualifier)
 
     def _walk_compound(self, statement, twin: ast.stmt, level: int, qualifier: str) -> None:
         _check_kind(statement, twin)
@@ -129,10 +153,27 @@ class _StatementWalker:
     def _walk_function(self, statement, twin: ast.FunctionDef | ast.AsyncFunctionDef, level: int, name: str) -> None:
         length = self.reviewable.count(twin.body[0].lineno, twin.end_lineno or twin.lineno)
         unit = _OpenUnit(name, Position(twin.lineno, twin.col_offset), length, base_level=level + 1)
+        unit.cyclomatic = cyclomatic_complexity(twin)
         self.functions.append(unit)
         self.enclosing.append(unit)
-        self._walk_block(statement.body, twin.body, level + 1, name + ".")
+        for body_statement, body_twin in _paired(statement.body, twin.body):
+            unit.top_level.append([Position(body_twin.lineno, body_twin.col_offset), 0])
+            self._walk_statement(body_statement, body_twin, level + 1, name + ".")
         self.enclosing.pop()
+
+
+def cyclomatic_complexity(function: ast.FunctionDef | ast.AsyncFunctionDef) -> int:
+    """radon's cyclomatic complexity of one function, nested functions excluded (as ``radon cc`` counts it)."""
+    return ComplexityVisitor.from_ast(function).functions[0].complexity
+
+
+def _paired(statements, twins: list[ast.stmt]) -> list[tuple[object, ast.stmt]]:
+    """libcst's statements of a block, each with its ``ast`` twin."""
+    statements = _flatten(statements)
+    if len(statements) != len(twins):
+        line = twins[0].lineno if twins else 1
+        raise _Disagreement(f"libcst and Python read the statements near line {line} differently")
+    return list(zip(statements, twins))
 
 
 def _flatten(statements) -> list:

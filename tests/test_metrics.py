@@ -285,3 +285,110 @@ def test_crlf_line_endings_and_form_feeds_measure_like_plain_lines() -> None:
     source = "def f(x):\r\n\x0c\r\n    if x:\r\n        return 1\r\n    return 2\r\n"
     facts = measure(source)
     assert facts.functions[0].length == 3 and facts.functions[0].max_depth == 1
+
+
+def bump_lines(source: str, name: str = "f") -> list[int]:
+    return [start.line for start in units(source)[name].bumps]
+
+
+def test_a_bump_is_a_maximal_run_of_top_level_statements_reaching_depth_two() -> None:
+    source = """
+        def f(rows):
+            for row in rows:
+                if row:
+                    pass
+            with lock:
+                while rows:
+                    pass
+            total = 0
+            if rows:
+                pass
+            try:
+                for row in rows:
+                    pass
+            finally:
+                pass
+    """
+    # Lines 3 and 6 touch, so they are one bump; line 9 is shallow, line 10 only depth 1, line 12 deep again.
+    assert bump_lines(source) == [3, 12]
+
+
+def test_one_top_level_statement_is_at_most_one_bump_and_shallow_code_has_none() -> None:
+    source = """
+        def f(rows):
+            for row in rows:
+                if row:
+                    pass
+                log(row)
+                if not row:
+                    pass
+
+        def g(rows):
+            if rows:
+                return 1
+            for row in rows:
+                print(row)
+    """
+    assert bump_lines(source) == [3]
+    assert bump_lines(source, "g") == []
+
+
+def test_lambdas_and_nested_functions_count_towards_bumps() -> None:
+    source = """
+        def f(rows):
+            if rows:
+                rows.sort(key=lambda row: row.id)
+            name = "x"
+            def helper(row):
+                if row:
+                    return row
+            return helper
+    """
+    assert bump_lines(source) == [3, 6]
+    assert bump_lines(source, "f.helper") == []
+
+
+def test_cyclomatic_complexity_is_radons_for_functions_methods_and_closures() -> None:
+    from radon.complexity import cc_visit
+
+    source = textwrap.dedent("""
+        def outer(a, b):
+            def inner(c):
+                return [x for x in c if x] if c else None
+            if a and b or a:
+                return inner
+            for i in a:
+                try:
+                    pass
+                except ValueError:
+                    pass
+                except KeyError:
+                    pass
+            else:
+                assert b
+            return None
+
+        class Shape:
+            def area(self, kind):
+                match kind:
+                    case "square":
+                        return 1
+                    case "circle":
+                        return 2
+                    case _:
+                        return 0
+
+            async def load(self):
+                while True:
+                    if await self.ready():
+                        break
+    """)
+    expected = {}
+    for block in cc_visit(source):
+        expected[block.lineno] = block.complexity
+        for closure in getattr(block, "closures", ()):
+            expected[closure.lineno] = closure.complexity
+    ours = {unit.position.line: unit.cyclomatic for unit in measure(source).functions}
+    assert ours == {line: value for line, value in expected.items() if line in ours}
+    assert sorted(ours) == [2, 3, 19, 28]
+    assert ours[2] == 9 and ours[3] == 4
