@@ -34,6 +34,10 @@ class UnitFacts:
     cyclomatic: int = 0
     # Where each bump (maximal run of top-level statements reaching BUMP_DEPTH) starts.
     bumps: tuple[Position, ...] = ()
+    # Only functions outside any other function are scored: nested ones are folded into them.
+    cognitive: int | None = None
+    # (line, increment) of the lines that add most to the cognitive complexity, largest first.
+    cognitive_hotspots: tuple[tuple[int, int], ...] = ()
 
     def first_block_deeper_than(self, limit: int) -> Position | None:
         """Where the first block past ``limit`` starts, or None when the unit stays within it."""

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from radon.visitors import ComplexityVisitor
 
+from flake8_reviewable.cognitive import CognitiveScore, cognitive_complexity
 from flake8_reviewable.facts import BUMP_DEPTH, MODULE_NAME, FileFacts, ParseFailure, Position, UnitFacts
 from flake8_reviewable.lines import ReviewableLines
 from flake8_reviewable.scan import ExpressionScan, scan_expressions
@@ -33,6 +34,7 @@ class _OpenUnit:
     length: int
     base_level: int
     cyclomatic: int = 0
+    cognitive: CognitiveScore | None = None
     max_depth: int = 0
     deepening: list[Position] = field(default_factory=list)
     # [start, deepest depth] of each top-level statement of the body, for bumps.
@@ -65,6 +67,8 @@ class _OpenUnit:
             tuple(self.deepening),
             cyclomatic=self.cyclomatic,
             bumps=self.bumps(),
+            cognitive=self.cognitive.total if self.cognitive else None,
+            cognitive_hotspots=self.cognitive.hotspots if self.cognitive else (),
         )
 
 
@@ -82,7 +86,7 @@ def measure(source: str | Sequence[str], tree: ast.Module | None = None) -> File
     module = _parse_with_libcst(text)
     if isinstance(module, ParseFailure):
         return FileFacts.unanalysable(module)
-    walker = _StatementWalker(ReviewableLines(lines, scan), scan)
+    walker = _StatementWalker(lines, ReviewableLines(lines, scan), scan)
     try:
         walker.walk(module, tree)
     except _Disagreement as error:
@@ -105,7 +109,8 @@ def _parse_with_libcst(text: str):
 class _StatementWalker:
     """Walks libcst's statements with their ``ast`` twins, tracking the nesting level of every block."""
 
-    def __init__(self, reviewable: ReviewableLines, scan: ExpressionScan) -> None:
+    def __init__(self, lines: Sequence[str], reviewable: ReviewableLines, scan: ExpressionScan) -> None:
+        self.lines = lines
         self.reviewable = reviewable
         self.scan = scan
         self.module = _OpenUnit(MODULE_NAME, Position(1, 0), reviewable.total, base_level=0)
@@ -154,6 +159,9 @@ class _StatementWalker:
         length = self.reviewable.count(twin.body[0].lineno, twin.end_lineno or twin.lineno)
         unit = _OpenUnit(name, Position(twin.lineno, twin.col_offset), length, base_level=level + 1)
         unit.cyclomatic = cyclomatic_complexity(twin)
+        if not self.enclosing:
+            # Outside any function, a qualified name with a dot can only come from enclosing classes.
+            unit.cognitive = cognitive_complexity(twin, self.lines, is_method="." in name)
         self.functions.append(unit)
         self.enclosing.append(unit)
         for body_statement, body_twin in _paired(statement.body, twin.body):
