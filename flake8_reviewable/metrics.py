@@ -91,6 +91,10 @@ def measure(source: str | Sequence[str], tree: ast.Module | None = None) -> File
         walker.walk(module, tree)
     except _Disagreement as error:
         return FileFacts.unanalysable(ParseFailure(Position(1, 0), str(error)))
+    except RecursionError:
+        # radon's visitor recurses once per level of syntax; a few hundred levels can exhaust the stack.
+        reason = "its syntax nests too deeply for radon's cyclomatic complexity visitor"
+        return FileFacts.unanalysable(ParseFailure(Position(1, 0), reason))
     return walker.facts()
 
 

@@ -392,3 +392,8 @@ def test_cyclomatic_complexity_is_radons_for_functions_methods_and_closures() ->
     assert ours == {line: value for line, value in expected.items() if line in ours}
     assert sorted(ours) == [2, 3, 19, 28]
     assert ours[2] == 9 and ours[3] == 4
+
+
+def test_syntax_too_deep_for_a_recursive_visitor_is_a_failure_not_an_exception() -> None:
+    facts = measure("def f():\n    return " + "-" * 450 + "1\n")
+    assert facts.failure is not None and "nests too deeply" in facts.failure.reason
