@@ -5,7 +5,7 @@ data table, a long string) counts as its first line however many lines it spans.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import accumulate
 
 from flake8_reviewable.scan import ExpressionScan
@@ -22,6 +22,15 @@ def _set_lines(flags: list[bool], spans: Iterable[tuple[int, int]], value: bool)
             flags[number] = value
 
 
+def _collapsed_lines(lines: Sequence[str], spans: Iterable[tuple[int, int, int]]) -> Iterator[tuple[int, int]]:
+    """The lines a constant literal does not count: all but its first, and its last only when nothing but
+    closing brackets, commas or a comment follow it there (``"..." % args`` keeps its last line)."""
+    for first, last, end_col in spans:
+        rest = lines[last - 1].encode("utf-8")[end_col:].decode("utf-8", "replace") if last <= len(lines) else ""
+        code_after = rest.split("#", 1)[0].strip(" \t\r\n)]},;:\\")
+        yield (first + 1, last if not code_after else last - 1)
+
+
 class ReviewableLines:
     """Counts reviewable lines in any range of a file in constant time."""
 
@@ -29,7 +38,7 @@ class ReviewableLines:
         # flags[n] tells whether line n (1-based) is reviewable; flags[0] is a placeholder.
         flags = [False, *map(_holds_code, lines)]
         _set_lines(flags, scan.string_interiors, True)
-        _set_lines(flags, ((first + 1, last) for first, last in scan.collapsed_spans), False)
+        _set_lines(flags, _collapsed_lines(lines, scan.collapsed_spans), False)
         _set_lines(flags, scan.docstring_spans, False)
         self._running_total = list(accumulate(flags))
 

@@ -22,7 +22,8 @@ class ExpressionScan:
     # Deepest nesting of syntax in the tree, counting each operand of ``a and b and c`` as a level
     # because libcst nests them pairwise: it predicts how deep libcst's native parser must recurse.
     max_syntax_depth: int = 0
-    collapsed_spans: list[tuple[int, int]] = field(default_factory=list)
+    # (first line, last line, end column in UTF-8 bytes) of each multi-line literal made only of constants.
+    collapsed_spans: list[tuple[int, int, int]] = field(default_factory=list)
     string_interiors: list[tuple[int, int]] = field(default_factory=list)
     docstring_spans: list[tuple[int, int]] = field(default_factory=list)
     # id(statement) -> (lambda position, lambdas enclosing it within the statement, itself included)
@@ -95,7 +96,7 @@ class _Scanner:
             self._visit_fstring(node, depth, owner, lambdas)
             return
         elif _is_multiline_literal(node) and is_constant_literal(node):
-            self.scan.collapsed_spans.append((node.lineno, node.end_lineno))
+            self.scan.collapsed_spans.append((node.lineno, node.end_lineno, node.end_col_offset))
             return
         width = len(node.values) - 1 if isinstance(node, ast.BoolOp) else 1
         for child in ast.iter_child_nodes(node):

@@ -397,3 +397,18 @@ def test_cyclomatic_complexity_is_radons_for_functions_methods_and_closures() ->
 def test_syntax_too_deep_for_a_recursive_visitor_is_a_failure_not_an_exception() -> None:
     facts = measure("def f():\n    return " + "-" * 450 + "1\n")
     assert facts.failure is not None and "nests too deeply" in facts.failure.reason
+
+
+def test_constant_literals_last_line_counts_when_code_follows_it_there() -> None:
+    source = """
+        def f(module):
+            message = ("first part "
+                       "second part" % module)
+            table = (
+                1,
+                2,
+            ), module  # a comment
+            return message, table
+    """
+    # message: both lines hold code (the `% module` follows the literal); the table's last line holds more code.
+    assert length(source) == 2 + 2 + 1

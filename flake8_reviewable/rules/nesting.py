@@ -22,7 +22,7 @@ class NestingDepth(Rule):
 
     ## Why is this bad?
     Every level is a condition the reader has to keep in mind to know when a line runs. Past four levels
-    (CodeScene's guidance; 0.6% of Django's functions) the reader loses track.
+    (CodeScene's guidance; about 0.4% of Django's functions go deeper) the reader loses track.
 
     ## Example
     ```python

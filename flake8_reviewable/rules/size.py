@@ -13,8 +13,9 @@ class FunctionLength(Rule):
 
     Reviewable lines are physical lines that hold code. Not counted: blank lines, comment-only lines,
     docstrings, and the signature and decorators (only the body counts). A literal made only of constants
-    (a data table, a long string) counts as one line however many lines it spans; a literal holding any
-    name, call or f-string counts every line.
+    (a data table, a long string) counts as one line however many lines it spans, plus its last line when
+    more code follows it there (`"..." % args`); a literal holding any name, call or f-string counts every
+    line. A closing bracket on a line of its own holds code.
 
     Every `def` and `async def` is measured, methods and nested functions included. A nested function is
     reported on its own, and its lines also count in the function around it, because a reviewer reads them
