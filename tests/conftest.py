@@ -14,18 +14,20 @@ class Flake8Run:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
 
-    def __call__(self, *args: str, stdin: str | None = None, expect_rc: int | None = None) -> list[str]:
-        result = self.raw(*args, stdin=stdin)
+    def __call__(
+        self, *args: str, stdin: str | None = None, expect_rc: int | None = None, cwd: str = "."
+    ) -> list[str]:
+        result = self.raw(*args, stdin=stdin, cwd=cwd)
         assert "Traceback" not in result.stderr, result.stderr
         if expect_rc is not None:
             assert result.returncode == expect_rc, result.stdout + result.stderr
         return result.stdout.splitlines()
 
-    def raw(self, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-        """The whole result, for tests about exit codes and error output."""
+    def raw(self, *args: str, stdin: str | None = None, cwd: str = ".") -> subprocess.CompletedProcess[str]:
+        """The whole result, for tests about exit codes and error output; ``cwd`` is relative to the folder."""
         return subprocess.run(
             [sys.executable, "-m", "flake8", *args],
-            cwd=self.folder,
+            cwd=self.folder / cwd,
             input=stdin,
             capture_output=True,
             text=True,

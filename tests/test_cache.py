@@ -1,0 +1,105 @@
+"""The facts cache: result-neutral, really read, robust to corrupt entries and unusable folders."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+
+import pytest
+
+from flake8_reviewable.rules import ALL_RULES
+
+SOURCE = "def load(path):\n" + "".join(f"    step_{n} = path\n" for n in range(45)) + "    return path\n"
+
+
+def entries(folder) -> list:
+    return sorted(folder.rglob("*.json"))
+
+
+def test_every_rule_example_gives_the_same_output_cold_and_warm(flake8) -> None:
+    for number, example in enumerate(example for rule in ALL_RULES for example in (*rule.valid, *rule.invalid)):
+        flake8.write(f"examples/e{number}.py", example.source)
+    cold = flake8("--select=RVW", "examples")
+    assert len(entries(flake8.folder / ".reviewable_cache")) == number + 1
+    warm = flake8("--select=RVW", "examples")
+    uncached = flake8("--select=RVW", "--no-reviewable-cache", "examples")
+    assert cold == warm == uncached and cold
+
+
+def test_warm_run_reads_the_cache_instead_of_measuring(flake8) -> None:
+    flake8.write("a.py", SOURCE)
+    assert len(flake8("--select=RVW101", "a.py")) == 1
+    (entry,) = entries(flake8.folder / ".reviewable_cache")
+    data = json.loads(entry.read_text())
+    data["functions"][0]["length"] = 99
+    entry.write_text(json.dumps(data))
+    assert "is 99 lines long" in flake8("--select=RVW101", "a.py")[0]
+
+
+@pytest.mark.parametrize("garbage", ["", "{", '{"module": null}', "[1, 2]", '{"functions": "x"}', "\x00\xff"])
+def test_corrupt_entry_is_ignored_and_rewritten(flake8, garbage: str) -> None:
+    flake8.write("a.py", SOURCE)
+    expected = flake8("--select=RVW", "a.py")
+    (entry,) = entries(flake8.folder / ".reviewable_cache")
+    entry.write_text(garbage, encoding="latin-1")
+    assert flake8("--select=RVW", "a.py") == expected
+    assert json.loads(entry.read_text())["functions"][0]["length"] == 46
+
+
+def test_no_cache_option_writes_nothing(flake8) -> None:
+    flake8.write("a.py", SOURCE)
+    flake8("--select=RVW", "--no-reviewable-cache", "a.py")
+    assert not (flake8.folder / ".reviewable_cache").exists()
+
+
+def test_file_at_the_cache_path_is_left_untouched(flake8) -> None:
+    flake8.write("a.py", SOURCE)
+    flake8.write(".reviewable_cache", "mine\n")
+    assert len(flake8("--select=RVW", "a.py")) == 1
+    assert (flake8.folder / ".reviewable_cache").read_text() == "mine\n"
+
+
+def test_unwritable_cache_location_means_running_without_a_cache(flake8) -> None:
+    flake8.write("a.py", SOURCE)
+    # mkdir fails under /proc even for root, who ignores permission bits.
+    assert len(flake8("--select=RVW", "--reviewable-cache-dir=/proc/self/no-such-folder", "a.py")) == 1
+
+
+@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root ignores read-only permission bits")
+def test_read_only_cache_is_still_read(flake8) -> None:
+    flake8.write("a.py", SOURCE)
+    expected = flake8("--select=RVW", "a.py")
+    cache = flake8.folder / ".reviewable_cache"
+    for path in (cache, *cache.rglob("*")):
+        path.chmod(0o555 if path.is_dir() else 0o444)
+    try:
+        assert flake8("--select=RVW", "a.py") == expected
+        flake8.write("b.py", SOURCE.replace("load", "save"))
+        assert len(flake8("--select=RVW", "b.py")) == 1
+    finally:
+        for path in (cache, *cache.rglob("*")):
+            path.chmod(0o755 if path.is_dir() else 0o644)
+
+
+def test_relative_cache_dir_in_config_is_relative_to_the_config_file(flake8) -> None:
+    flake8.write("project/setup.cfg", "[flake8]\nreviewable-cache-dir = build/facts\n")
+    flake8.write("project/a.py", SOURCE)
+    output = flake8("--select=RVW", "--config=project/setup.cfg", "project/a.py")
+    assert len(output) == 1
+    assert entries(flake8.folder / "project" / "build" / "facts")
+
+
+def test_cache_sits_at_the_git_top_level_and_nothing_else_is_written(flake8) -> None:
+    subprocess.run(["git", "init", "-q", str(flake8.folder)], check=True)
+    flake8.write("pkg/sub/a.py", SOURCE)
+    assert len(flake8("--select=RVW", "a.py", cwd="pkg/sub")) == 1
+    status = subprocess.run(
+        ["git", "status", "--porcelain", "--ignored", "--untracked-files=all"],
+        cwd=flake8.folder,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.splitlines()
+    assert "?? pkg/sub/a.py" in status
+    others = [line for line in status if line != "?? pkg/sub/a.py"]
+    assert others and all(line.startswith("!! .reviewable_cache/") for line in others)
