@@ -33,3 +33,9 @@ def test_readme_rule_table_matches_the_rule_classes() -> None:
     for rule in ALL_RULES:
         if rule.option:
             assert f"| `{rule.option.flag}` | {rule.option.default} |" in rows[rule.code]
+
+
+def test_readme_documents_the_plugins_own_options() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for flag in ("--reviewable-cache-dir=PATH", "--no-reviewable-cache"):
+        assert f"| `{flag}` |" in readme
