@@ -27,7 +27,8 @@ def test_codes_are_unique_and_follow_flake8s_pattern() -> None:
 
 
 def test_every_rule_class_is_registered() -> None:
-    assert set(ALL_RULES) == set(Rule.registry) and len(ALL_RULES) >= 4
+    assert set(ALL_RULES) == set(Rule.registry) and len(ALL_RULES) >= 7
+    assert all("code" in vars(rule) for rule in ALL_RULES)
 
 
 @pytest.mark.parametrize("rule", ALL_RULES, ids=lambda rule: rule.code)

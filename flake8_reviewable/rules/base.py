@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import Any, ClassVar
 
-from flake8_reviewable.facts import FileFacts, Position
+from flake8_reviewable.facts import FileFacts, Position, UnitFacts
 
 
 def non_negative_int(text: str) -> int:
@@ -49,10 +49,13 @@ class Example:
 
 @dataclass(frozen=True)
 class Finding:
-    """One reported problem: position plus the whole message, code first."""
+    """One reported problem: position plus the whole message, code first; for a unit rule, which unit
+    (function name, or ``<module>``) and the measured value."""
 
     position: Position
     message: str
+    unit: str | None = None
+    value: int | None = None
 
 
 class Rule:
@@ -72,7 +75,8 @@ class Rule:
 
     def __init_subclass__(cls, **kwargs: object) -> None:
         super().__init_subclass__(**kwargs)
-        Rule.registry.append(cls)
+        if "code" in vars(cls):  # a concrete rule, not an intermediate base such as UnitRule
+            Rule.registry.append(cls)
 
     def __init__(self, settings: Mapping[str, int]) -> None:
         self.limit = settings[self.option.dest] if self.option else None
@@ -81,7 +85,38 @@ class Rule:
         """Yield this rule's findings for one file."""
         raise NotImplementedError
 
-    def finding(self, position: Position, **values: object) -> Finding:
+    def finding(self, position: Position, unit: str | None = None, **values: Any) -> Finding:
         """A finding at ``position`` whose message is this rule's template filled with ``values``."""
         text = self.message.format(limit=self.limit, **values)
-        return Finding(position, f"{self.code} {text}")
+        return Finding(position, f"{self.code} {text}", unit, values.get("value"))
+
+
+class UnitRule(Rule):
+    """A rule that compares one measure of each unit (functions by default) with its limit.
+
+    ``noun`` names the measure's unit in a growth message (`grew from 30 to 45 lines`).
+    """
+
+    noun: ClassVar[str] = ""
+
+    def units(self, facts: FileFacts) -> Iterable[UnitFacts]:
+        """The units this rule measures."""
+        return facts.functions
+
+    def measure(self, unit: UnitFacts) -> int | None:
+        """The unit's value for this rule, or None when the rule does not apply to it."""
+        raise NotImplementedError
+
+    def where(self, unit: UnitFacts) -> Position:
+        """Where the finding sits: the ``def`` line by default."""
+        return unit.position
+
+    def details(self, unit: UnitFacts) -> dict[str, object]:
+        """Values the message needs besides name, value and limit."""
+        return {}
+
+    def check(self, facts: FileFacts) -> Iterator[Finding]:
+        for unit in self.units(facts):
+            value = self.measure(unit)
+            if value is not None and value > self.limit:
+                yield self.finding(self.where(unit), unit.name, name=unit.name, value=value, **self.details(unit))

@@ -1,13 +1,11 @@
 """RVW202, RVW203 and RVW204: functions too hard to follow, with too many paths, or too many nested chunks."""
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from flake8_reviewable.facts import FileFacts
-from flake8_reviewable.rules.base import Example, Finding, Option, Rule
+from flake8_reviewable.facts import UnitFacts
+from flake8_reviewable.rules.base import Example, Option, UnitRule
 
 
-class CognitiveComplexity(Rule):
+class CognitiveComplexity(UnitRule):
     """## What it does
     Reports a function whose cognitive complexity is above `--max-cognitive-complexity`, and names the
     lines that add most to it.
@@ -83,14 +81,14 @@ class CognitiveComplexity(Rule):
         ),
     )
 
-    def check(self, facts: FileFacts) -> Iterator[Finding]:
-        for unit in facts.functions:
-            if unit.cognitive is not None and unit.cognitive > self.limit:
-                hotspots = ", ".join(f"{line} (+{amount})" for line, amount in unit.cognitive_hotspots)
-                yield self.finding(unit.position, name=unit.name, value=unit.cognitive, hotspots=hotspots)
+    def measure(self, unit: UnitFacts) -> int | None:
+        return unit.cognitive
+
+    def details(self, unit: UnitFacts) -> dict[str, object]:
+        return {"hotspots": ", ".join(f"{line} (+{amount})" for line, amount in unit.cognitive_hotspots)}
 
 
-class CyclomaticComplexity(Rule):
+class CyclomaticComplexity(UnitRule):
     """## What it does
     Reports a function whose cyclomatic complexity, as [radon](https://radon.readthedocs.io/) computes it
     on the `ast` flake8 already parsed, is above `--max-cyclomatic-complexity`.
@@ -143,13 +141,11 @@ class CyclomaticComplexity(Rule):
         ),
     )
 
-    def check(self, facts: FileFacts) -> Iterator[Finding]:
-        for unit in facts.functions:
-            if unit.cyclomatic > self.limit:
-                yield self.finding(unit.position, name=unit.name, value=unit.cyclomatic)
+    def measure(self, unit: UnitFacts) -> int:
+        return unit.cyclomatic
 
 
-class BumpyRoad(Rule):
+class BumpyRoad(UnitRule):
     """## What it does
     Reports a function with more than `--max-bumps` bumps: separate chunks of logic nested two or more
     levels deep, CodeScene's "Bumpy Road" smell.
@@ -209,8 +205,10 @@ class BumpyRoad(Rule):
         ),
     )
 
-    def check(self, facts: FileFacts) -> Iterator[Finding]:
-        for unit in facts.functions:
-            if len(unit.bumps) > self.limit:
-                lines = ", ".join(str(start.line) for start in unit.bumps)
-                yield self.finding(unit.position, name=unit.name, value=len(unit.bumps), lines=lines)
+    noun = "bumps"
+
+    def measure(self, unit: UnitFacts) -> int:
+        return len(unit.bumps)
+
+    def details(self, unit: UnitFacts) -> dict[str, object]:
+        return {"lines": ", ".join(str(start.line) for start in unit.bumps)}

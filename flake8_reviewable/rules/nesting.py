@@ -1,13 +1,13 @@
 """RVW201: control flow nested too deeply."""
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable
 
-from flake8_reviewable.facts import MODULE_NAME, FileFacts
-from flake8_reviewable.rules.base import Example, Finding, Option, Rule
+from flake8_reviewable.facts import MODULE_NAME, FileFacts, Position, UnitFacts
+from flake8_reviewable.rules.base import Example, Option, UnitRule
 
 
-class NestingDepth(Rule):
+class NestingDepth(UnitRule):
     """## What it does
     Reports a function whose blocks nest deeper than `--max-nesting-depth`.
 
@@ -81,10 +81,16 @@ class NestingDepth(Rule):
         ),
     )
 
-    def check(self, facts: FileFacts) -> Iterator[Finding]:
-        units = (facts.module, *facts.functions) if facts.module else facts.functions
-        for unit in units:
-            position = unit.first_block_deeper_than(self.limit)
-            if position:
-                subject = "module-level code" if unit.name == MODULE_NAME else f"function '{unit.name}'"
-                yield self.finding(position, subject=subject, value=unit.max_depth)
+    noun = "levels"
+
+    def units(self, facts: FileFacts) -> Iterable[UnitFacts]:
+        return (facts.module, *facts.functions) if facts.module else facts.functions
+
+    def measure(self, unit: UnitFacts) -> int:
+        return unit.max_depth
+
+    def where(self, unit: UnitFacts) -> Position:
+        return unit.first_block_deeper_than(self.limit) or unit.position
+
+    def details(self, unit: UnitFacts) -> dict[str, object]:
+        return {"subject": "module-level code" if unit.name == MODULE_NAME else f"function '{unit.name}'"}

@@ -1,13 +1,13 @@
 """RVW101 and RVW102: functions and modules too long to review in one sitting."""
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable
 
-from flake8_reviewable.facts import FileFacts, Position
-from flake8_reviewable.rules.base import Example, Finding, Option, Rule
+from flake8_reviewable.facts import FileFacts, Position, UnitFacts
+from flake8_reviewable.rules.base import Example, Option, UnitRule
 
 
-class FunctionLength(Rule):
+class FunctionLength(UnitRule):
     """## What it does
     Reports a function whose body holds more reviewable lines than `--max-function-length`.
 
@@ -70,13 +70,13 @@ class FunctionLength(Rule):
         ),
     )
 
-    def check(self, facts: FileFacts) -> Iterator[Finding]:
-        for unit in facts.functions:
-            if unit.length > self.limit:
-                yield self.finding(unit.position, name=unit.name, value=unit.length)
+    noun = "lines"
+
+    def measure(self, unit: UnitFacts) -> int:
+        return unit.length
 
 
-class ModuleLength(Rule):
+class ModuleLength(UnitRule):
     """## What it does
     Reports a module that holds more reviewable lines than `--max-module-length`, counted as for
     `RVW101` (no blank lines, comment-only lines or docstrings; a constant table is one line) over the whole
@@ -109,6 +109,13 @@ class ModuleLength(Rule):
         ),
     )
 
-    def check(self, facts: FileFacts) -> Iterator[Finding]:
-        if facts.module and facts.module.length > self.limit:
-            yield self.finding(Position(1, 0), value=facts.module.length)
+    noun = "lines"
+
+    def units(self, facts: FileFacts) -> Iterable[UnitFacts]:
+        return (facts.module,) if facts.module else ()
+
+    def measure(self, unit: UnitFacts) -> int:
+        return unit.length
+
+    def where(self, unit: UnitFacts) -> Position:
+        return Position(1, 0)
