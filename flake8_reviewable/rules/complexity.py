@@ -118,7 +118,9 @@ class CyclomaticComplexity(UnitRule):
     ```
 
     ## Options
-    - `--max-cyclomatic-complexity` (default 10): the highest cyclomatic complexity a function may have.
+    - `--max-cyclomatic-complexity` (default 15): the highest cyclomatic complexity a function may have. McCabe
+      proposed 10 and NIST SP 500-235 allows up to 15 for experienced teams; at 10 this rule alone flagged
+      1.3% of Django's functions and pushed all function rules together past 3% (docs/calibration.md).
     """
 
     code = "RVW203"
@@ -127,7 +129,7 @@ class CyclomaticComplexity(UnitRule):
         "function '{name}' has cyclomatic complexity {value} (> {limit}): it takes {value} tests to cover its "
         "paths; split it"
     )
-    option = Option("--max-cyclomatic-complexity", 10, "highest cyclomatic complexity of a function (default: 10)")
+    option = Option("--max-cyclomatic-complexity", 15, "highest cyclomatic complexity of a function (default: 15)")
     valid = (Example("def pick(a, b):\n    if a:\n        return a\n    return b\n", options={option.flag: 2}),)
     invalid = (
         Example(
