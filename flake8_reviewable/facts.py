@@ -47,6 +47,15 @@ class UnitFacts:
 
 
 @dataclass(frozen=True)
+class Definition:
+    """A function, method or class and the lines it spans, decorators included."""
+
+    name: str
+    first: int
+    last: int
+
+
+@dataclass(frozen=True)
 class ParseFailure:
     """Why the file could not be analysed, and where."""
 
@@ -61,6 +70,7 @@ class FileFacts:
     module: UnitFacts | None
     functions: tuple[UnitFacts, ...]
     failure: ParseFailure | None = None
+    definitions: tuple[Definition, ...] = ()
 
     @classmethod
     def unanalysable(cls, failure: ParseFailure) -> FileFacts:

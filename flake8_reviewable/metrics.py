@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from radon.visitors import ComplexityVisitor
 
 from flake8_reviewable.cognitive import CognitiveScore, cognitive_complexity
-from flake8_reviewable.facts import BUMP_DEPTH, MODULE_NAME, FileFacts, ParseFailure, Position, UnitFacts
+from flake8_reviewable.facts import BUMP_DEPTH, MODULE_NAME, Definition, FileFacts, ParseFailure, Position, UnitFacts
 from flake8_reviewable.lines import ReviewableLines
 from flake8_reviewable.scan import ExpressionScan, scan_expressions
 
@@ -120,9 +120,14 @@ class _StatementWalker:
         self.module = _OpenUnit(MODULE_NAME, Position(1, 0), reviewable.total, base_level=0)
         self.functions: list[_OpenUnit] = []
         self.enclosing: list[_OpenUnit] = []
+        self.definitions: list[Definition] = []
 
     def facts(self) -> FileFacts:
-        return FileFacts(module=self.module.freeze(), functions=tuple(unit.freeze() for unit in self.functions))
+        return FileFacts(
+            module=self.module.freeze(),
+            functions=tuple(unit.freeze() for unit in self.functions),
+            definitions=tuple(self.definitions),
+        )
 
     def walk(self, module, tree: ast.Module) -> None:
         self._walk_block(module.body, tree.body, level=0, qualifier="")
@@ -146,6 +151,9 @@ class _StatementWalker:
         _check_kind(statement, twin)
         position = Position(twin.lineno, twin.col_offset)
         name = getattr(twin, "name", None)
+        if name is not None:
+            first = min((decorator.lineno for decorator in twin.decorator_list), default=twin.lineno)
+            self.definitions.append(Definition(qualifier + name, first, twin.end_lineno or twin.lineno))
         if isinstance(twin, (ast.FunctionDef, ast.AsyncFunctionDef)):
             # A def's body belongs to the enclosing functions (one level deeper) but not to the module's code.
             if self.enclosing:

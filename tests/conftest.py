@@ -42,6 +42,21 @@ class Flake8Run:
         return path
 
 
+def git(folder: Path, *args: str) -> str:
+    """Run git in ``folder`` (with an identity, so commits work on a bare machine); its output."""
+    command = ["git", "-c", "user.name=Test", "-c", "user.email=test@example.com", "-c", "init.defaultBranch=main"]
+    result = subprocess.run([*command, *args], cwd=folder, capture_output=True, text=True, check=True)
+    return result.stdout
+
+
+def commit_all(folder: Path, message: str = "commit") -> None:
+    """Stage everything in ``folder`` and commit it (creating the repository if needed)."""
+    if not (folder / ".git").exists():
+        git(folder, "init", "-q")
+    git(folder, "add", "-A")
+    git(folder, "commit", "-q", "--allow-empty", "-m", message)
+
+
 @pytest.fixture
 def flake8(tmp_path: Path) -> Flake8Run:
     """The real flake8, run in an empty temporary folder (so no config of this project leaks in)."""

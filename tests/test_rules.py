@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import commit_all
+
 from flake8_reviewable.docs import SECTIONS, render_rules_page
 from flake8_reviewable.rules import ALL_RULES, OPTIONS, Example, Rule
 
@@ -59,6 +61,9 @@ def test_committed_rules_page_is_up_to_date() -> None:
 
 @pytest.mark.parametrize(("rule", "example"), EXAMPLES)
 def test_example_gives_exactly_its_expected_findings(flake8, rule: type[Rule], example: Example) -> None:
+    if example.base is not None:
+        flake8.write("example.py", example.base)
+        commit_all(flake8.folder, "base")
     flake8.write("example.py", example.source)
     options = [f"{flag}={value}" for flag, value in example.options.items()]
     output = flake8("--select=RVW", *options, "example.py")

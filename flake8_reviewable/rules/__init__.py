@@ -1,7 +1,8 @@
 """The rules: one class per rule, each carrying its code, message, option, documentation and examples."""
 from __future__ import annotations
 
-from flake8_reviewable.rules import complexity, nesting, parsing, size  # noqa: F401  (importing registers the rules)
+# Importing the rule modules registers their rules.
+from flake8_reviewable.rules import change, complexity, nesting, parsing, size  # noqa: F401
 from flake8_reviewable.rules.base import Example, Finding, Option, Rule, UnitRule
 
 ALL_RULES: tuple[type[Rule], ...] = tuple(sorted(Rule.registry, key=lambda rule: rule.code))

@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from flake8_reviewable.change import ChangeContext
 from flake8_reviewable.facts import FileFacts, Position, UnitFacts
 
 
@@ -22,11 +23,16 @@ def non_negative_int(text: str) -> int:
 
 @dataclass(frozen=True)
 class Option:
-    """A flake8 option that sets a rule's limit, on the command line or under ``[flake8]``."""
+    """A flake8 option that sets a rule's limit (or setting), on the command line or under ``[flake8]``.
+
+    ``kind`` converts and checks the text given; it raises ``argparse.ArgumentTypeError`` to refuse it.
+    """
 
     flag: str
-    default: int
+    default: int | str
     help: str
+    kind: Callable[[str], object] = non_negative_int
+    metavar: str = "N"
 
     @property
     def dest(self) -> str:
@@ -38,13 +44,15 @@ class Option:
 class Example:
     """Source code with the options it is checked with and flake8's expected ``line:col: message`` output.
 
-    ``shown`` replaces the source in the docs when the source is too large to read there.
+    ``shown`` replaces the source in the docs when the source is too large to read there. With ``base``, the
+    example runs in a git repository whose last commit holds ``base`` and whose work tree holds ``source``.
     """
 
     source: str
-    options: Mapping[str, int] = field(default_factory=dict)
+    options: Mapping[str, int | str] = field(default_factory=dict)
     expected: tuple[str, ...] = ()
     shown: str | None = None
+    base: str | None = None
 
 
 @dataclass(frozen=True)
@@ -81,8 +89,8 @@ class Rule:
     def __init__(self, settings: Mapping[str, int]) -> None:
         self.limit = settings[self.option.dest] if self.option else None
 
-    def check(self, facts: FileFacts) -> Iterator[Finding]:
-        """Yield this rule's findings for one file."""
+    def check(self, facts: FileFacts, change: ChangeContext | None = None) -> Iterator[Finding]:
+        """Yield this rule's findings for one file; ``change`` is what is known of the change, if anything."""
         raise NotImplementedError
 
     def finding(self, position: Position, unit: str | None = None, **values: Any) -> Finding:
@@ -115,7 +123,7 @@ class UnitRule(Rule):
         """Values the message needs besides name, value and limit."""
         return {}
 
-    def check(self, facts: FileFacts) -> Iterator[Finding]:
+    def check(self, facts: FileFacts, change: ChangeContext | None = None) -> Iterator[Finding]:
         for unit in self.units(facts):
             value = self.measure(unit)
             if value is not None and value > self.limit:

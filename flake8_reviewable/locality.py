@@ -1,0 +1,197 @@
+"""Change awareness: measure the change once per run, then tell each checked file its part of it.
+
+``measure_run`` asks git (through ``git``) once, in flake8's main process, before any worker starts, so
+``-j`` workers share its result; ``file_context`` adds what only the file being checked knows (its text,
+possibly an editor buffer, and its facts).
+"""
+from __future__ import annotations
+
+import ast
+import dataclasses
+import os
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from flake8_reviewable import git
+from flake8_reviewable.change import (
+    ChangeContext,
+    ChangeSummary,
+    FileChange,
+    diff_texts,
+    innermost_definitions,
+    summarize,
+    touched_definitions,
+)
+from flake8_reviewable.facts import MODULE_NAME, FileFacts, UnitFacts
+from flake8_reviewable.git import ChangedFile
+
+_FETCH_HINT = "fetch the history first (actions/checkout with fetch-depth: 0, or git fetch --unshallow)"
+
+
+@dataclass(frozen=True)
+class RunChange:
+    """The change as measured once for the whole run."""
+
+    top: Path
+    merge_base: str | None
+    files: Mapping[str, ChangedFile]
+    summary: ChangeSummary | None
+    # Where (a path relative to ``top``) the whole-change findings, or the RVW400 reason, are reported.
+    anchor: str | None
+    problem: str | None = None
+
+
+def measure_run(base: str, checked: Iterable[str], cwd: Path, environment: Mapping[str, str]) -> RunChange | None:
+    """The run's change against ``base`` (``auto``, ``none`` or a ref); None when there is nothing to measure."""
+    if base == "none":
+        return None
+    try:
+        top = git.work_tree_top(cwd)
+        merge_base, problem = _merge_base(base, top, environment)
+        checked_paths = sorted(filter(None, (relative_to_top(path, top) for path in checked)))
+        if problem:
+            return RunChange(top, None, {}, None, checked_paths[0] if checked_paths else None, problem)
+        if merge_base is None:
+            return None
+        files = git.changed_files(merge_base, top)
+        summary = summarize(files, git.generated_paths([item.path for item in files], top))
+    except git.GitUnavailable:
+        return None
+    anchor = _anchor(summary, set(checked_paths))
+    return RunChange(top, merge_base, {item.path: item for item in files}, summary, anchor)
+
+
+def _merge_base(base: str, top: Path, environment: Mapping[str, str]) -> tuple[str | None, str | None]:
+    """(merge base, None), or (None, why it cannot be measured), or (None, None) to stay silent."""
+    shallow = git.is_shallow(top)
+    if base == "auto":
+        name, commit, problem = _auto_base(top, environment, shallow)
+    else:
+        name, commit, problem = _named_base(base, top, shallow)
+    if commit is None:
+        return None, problem
+    merge_base = git.merge_base(commit, top)
+    if merge_base is None:
+        if shallow:
+            return None, f"this shallow clone lacks the merge base of HEAD and {name!r}; {_FETCH_HINT}"
+        return None, f"HEAD and the base {name!r} share no history"
+    return merge_base, None
+
+
+def _auto_base(top: Path, environment: Mapping[str, str], shallow: bool) -> tuple[str, str | None, str | None]:
+    for name in git.auto_base_candidates(environment):
+        commit = git.resolve_commit(name, top)
+        if commit:
+            return name, commit, None
+    # No base in a complete clone: there is no change to review, so stay silent.
+    return "auto", None, (f"this is a shallow clone and no base branch was found; {_FETCH_HINT}" if shallow else None)
+
+
+def _named_base(base: str, top: Path, shallow: bool) -> tuple[str, str | None, str | None]:
+    if base.startswith("-"):
+        return base, None, f"the base {base!r} is not a valid ref; name a branch or commit with --reviewable-base"
+    commit = git.resolve_commit(base, top)
+    if commit:
+        return base, commit, None
+    if shallow:
+        return base, None, f"this is a shallow clone and the base {base!r} is missing; {_FETCH_HINT}"
+    reason = f"the base {base!r} is not a commit in this repository; name an existing ref with --reviewable-base"
+    return base, None, reason + " (e.g. origin/main)"
+
+
+def _anchor(summary: ChangeSummary, checked: set[str]) -> str | None:
+    candidates = [item for item in summary.counted if item.path in checked]
+    if not candidates:
+        return None
+    return min(candidates, key=lambda item: (-(item.added + item.deleted), item.path)).path
+
+
+def relative_to_top(filename: str, top: Path) -> str | None:
+    """``filename`` as git names it (relative to the work tree's top, with /), or None outside it."""
+    try:
+        return Path(os.path.realpath(filename)).relative_to(top.resolve()).as_posix()
+    except ValueError:
+        return None
+
+
+def file_context(
+    run: RunChange,
+    filename: str,
+    lines: Sequence[str],
+    facts: FileFacts,
+    from_stdin: bool,
+    facts_of: Callable[[str], FileFacts | None],
+) -> ChangeContext:
+    """What the rules should know of the change while checking ``filename`` (whose text is ``lines``)."""
+    path = relative_to_top(filename, run.top)
+    is_anchor = path is not None and path == run.anchor
+    if run.problem or path is None or run.merge_base is None:
+        return ChangeContext(problem=run.problem if is_anchor else None)
+    item = run.files.get(path)
+    if item is None and not from_stdin:
+        return ChangeContext()
+    file = _file_change(run, path, item, lines, facts, from_stdin, facts_of)
+    whole = run.summary
+    if from_stdin and whole is not None:
+        # In an editor the buffer replaces the file on disk in the totals, and it is the only file checked.
+        counts = ChangedFile(path, item.old_path if item else path, file.diff.added, file.diff.deleted)
+        whole = whole.replace(counts)
+        is_anchor = file.diff.changed_lines > 0
+    return ChangeContext(file=file if file.diff.changed_lines else None, whole=whole if is_anchor else None)
+
+
+def _file_change(run, path, item, lines, facts, from_stdin, facts_of) -> FileChange:
+    old_path = item.old_path if item else path
+    base_text = git.text_at(run.merge_base, old_path, run.top)
+    base_lines = base_text.splitlines(keepends=True) if base_text is not None else []
+    diff = diff_texts([line.rstrip("\r\n") for line in base_lines], [line.rstrip("\r\n") for line in lines])
+    if item is not None and not from_stdin:
+        # On disk, count exactly as git does; the line-level mapping still comes from the diff above.
+        diff = dataclasses.replace(diff, added=item.added, deleted=item.deleted)
+    touched = tuple(touched_definitions(facts.definitions, diff.touched_lines))
+    base_facts = facts_of(base_text) if base_text is not None else None
+    existed = {item.name for item in base_facts.definitions} if base_facts else set()
+    edited = tuple(name for name in innermost_definitions(facts.definitions, diff.touched_lines) if name in existed)
+    return FileChange(path, diff, touched, base_facts, edited)
+
+
+def parses(text: str) -> bool:
+    """Whether Python can parse ``text`` (a base version may not)."""
+    try:
+        ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    return True
+
+
+def growth(rule, finding, change: ChangeContext | None):
+    """For --reviewable-scope=changed: the finding, told how the change made it worse, or None to drop it.
+
+    A function (or the module's own code) is reported only when the change created it, or touched it and
+    raised this rule's measure above what it was at the merge base. Findings about the whole file or the
+    change pass unchanged.
+    """
+    if finding.unit is None:
+        return finding
+    file = change.file if change else None
+    if file is None or (finding.unit != MODULE_NAME and finding.unit not in file.touched):
+        return None
+    base_unit = _unit_named(file.base_facts, finding.unit)
+    if base_unit is None:
+        return dataclasses.replace(finding, message=f"{finding.message} (new in this change)")
+    before = rule.measure(base_unit)
+    if before is None:
+        return dataclasses.replace(finding, message=f"{finding.message} (new in this change)")
+    if finding.value <= before:
+        return None
+    noun = f" {rule.noun}" if rule.noun else ""
+    return dataclasses.replace(finding, message=f"{finding.message} (grew from {before} to {finding.value}{noun})")
+
+
+def _unit_named(facts: FileFacts | None, name: str) -> UnitFacts | None:
+    if facts is None or facts.module is None:
+        return None
+    if name == MODULE_NAME:
+        return facts.module
+    return next((unit for unit in facts.functions if unit.name == name), None)
