@@ -1,0 +1,178 @@
+"""Change locality end to end: real git repositories in a temporary folder, the real flake8."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import commit_all, git
+
+
+def body(count: int, name: str = "load") -> str:
+    return f"def {name}(path):\n" + "".join(f"    step_{n} = path\n" for n in range(count - 1)) + "    return path\n"
+
+
+def codes(output: list[str]) -> list[str]:
+    return [line.split(" ", 2)[1] for line in output]
+
+
+@pytest.fixture
+def repo(flake8):
+    """A repository whose main branch has one commit holding a.py, checked out on a feature branch."""
+    flake8.write("a.py", body(5))
+    commit_all(flake8.folder, "base")
+    git(flake8.folder, "checkout", "-q", "-b", "feature")
+    return flake8
+
+
+def test_not_a_repository_keeps_change_rules_silent_and_others_working(flake8) -> None:
+    flake8.write("a.py", body(45))
+    assert codes(flake8("--select=RVW", "--max-change-files=0", "a.py")) == ["RVW101"]
+
+
+def test_without_git_on_path_change_rules_are_silent(repo) -> None:
+    repo.write("a.py", body(45))
+    environment = {**os.environ, "PATH": str(Path(sys.executable).parent)}
+    result = subprocess.run(
+        [sys.executable, "-m", "flake8", "--select=RVW", "--max-change-files=0", "a.py"],
+        cwd=repo.folder, env=environment, capture_output=True, text=True,
+    )
+    assert "Traceback" not in result.stderr and codes(result.stdout.splitlines()) == ["RVW101"]
+
+
+def test_whole_change_counts_every_text_file_and_reports_once_on_the_biggest(repo) -> None:
+    repo.write("a.py", body(5) + "\n" + body(3, "other"))
+    repo.write("b.py", body(9, "new"))
+    repo.write("notes.txt", "one\ntwo\n")
+    repo.write("poetry.lock", "x\n" * 500)
+    output = repo("--select=RVW403,RVW404", "--max-change-size=10", "--max-change-files=2", "-j2", ".")
+    assert codes(output) == ["RVW403", "RVW404"]
+    assert all(line.startswith("./b.py:1:1: ") for line in output)
+    assert "is 17 changed lines in 3 files (> 10)" in output[0]
+    assert "spreads over 3 files in 1 folders (> 2 files" in output[1]
+    assert repo("--select=RVW403,RVW404", "--max-change-size=10", "--max-change-files=2", "-j1", "b.py", "a.py") == [
+        line.replace("./", "") for line in output
+    ]
+
+
+def test_anchor_ties_are_broken_by_path(repo) -> None:
+    repo.write("z.py", "x = 1\n")
+    repo.write("m.py", "y = 1\n")
+    assert repo("--select=RVW404", "--max-change-files=1", "z.py", "m.py")[0].startswith("m.py:1:1: RVW404")
+
+
+def test_renamed_file_with_two_edited_lines_is_a_two_line_change(repo) -> None:
+    git(repo.folder, "mv", "a.py", "moved.py")
+    text = (repo.folder / "moved.py").read_text().replace("step_1 = path", "step_1 = None")
+    repo.write("moved.py", text)
+    assert repo("--select=RVW401", "--max-file-change=1", "moved.py") == [
+        "moved.py:1:1: RVW401 this file's change is 2 changed lines (> 1): split it into smaller changes"
+    ]
+
+
+def test_deleted_file_counts_in_the_whole_change(repo) -> None:
+    repo.write("b.py", "x = 1\n")
+    commit_all(repo.folder, "add b on main's side")
+    git(repo.folder, "checkout", "-q", "main")
+    git(repo.folder, "merge", "-q", "feature")
+    git(repo.folder, "checkout", "-q", "-b", "second")
+    (repo.folder / "a.py").unlink()
+    output = repo("--select=RVW403", "--max-change-size=0", "--reviewable-base=main", "b.py")
+    assert output == []  # b.py did not change, so no checked file carries the whole-change finding
+    repo.write("b.py", "x = 2\n")
+    output = repo("--select=RVW403", "--max-change-size=0", "--reviewable-base=main", "b.py")
+    assert "is 8 changed lines in 2 files" in output[0]  # a.py: 6 deleted; b.py: 1 + 1
+
+
+def test_empty_change_and_detached_head_report_nothing(repo) -> None:
+    assert repo("--select=RVW4", "--max-change-files=0", "a.py", expect_rc=0) == []
+    repo.write("a.py", body(6))
+    commit_all(repo.folder, "edit")
+    git(repo.folder, "checkout", "-q", "--detach")
+    assert codes(repo("--select=RVW4", "--max-change-files=0", "a.py")) == ["RVW404"]
+
+
+def test_unknown_base_gives_one_rvw400_per_run_on_the_first_checked_file(repo) -> None:
+    repo.write("b.py", "x = 1\n")
+    output = repo("--select=RVW", "--reviewable-base=release", "-j2", "b.py", "a.py")
+    assert output == [
+        "a.py:1:1: RVW400 change locality cannot be measured: the base 'release' is not a commit in this "
+        "repository; name an existing ref with --reviewable-base (e.g. origin/main)"
+    ]
+
+
+def test_option_like_base_is_refused_and_never_acts_as_a_git_option(repo) -> None:
+    output = repo("--select=RVW400", "--reviewable-base=--output=pwned", "a.py")
+    assert "is not a valid ref" in output[0]
+    assert not any(path.name == "pwned" for path in repo.folder.rglob("*"))
+
+
+def test_shallow_clone_without_the_base_says_how_to_fetch(repo, tmp_path_factory) -> None:
+    repo.write("a.py", body(6))
+    commit_all(repo.folder, "feature work")
+    clone = tmp_path_factory.mktemp("ci") / "clone"
+    subprocess.run(
+        ["git", "clone", "-q", "--depth=1", "--branch=feature", repo.folder.as_uri(), str(clone)], check=True
+    )
+    # Like actions/checkout on a pull request: one shallow ref, no origin/HEAD, the target named in the env.
+    git(clone, "remote", "set-head", "origin", "-d")
+    environment = {**os.environ, "GITHUB_BASE_REF": "main"}
+    result = subprocess.run(
+        [sys.executable, "-m", "flake8", "--select=RVW4", "a.py"], cwd=clone, capture_output=True, text=True,
+        env=environment,
+    )
+    assert result.stdout.startswith("a.py:1:1: RVW400 change locality cannot be measured: this is a shallow clone")
+    assert "fetch-depth: 0" in result.stdout and "git fetch --unshallow" in result.stdout
+
+
+def test_paths_with_spaces_and_non_ascii_characters(repo) -> None:
+    repo.write("dossier été/mon module.py", body(3))
+    output = repo("--select=RVW401", "--max-file-change=1", "dossier été/mon module.py")
+    assert output == [
+        "dossier été/mon module.py:1:1: RVW401 this file's change is 4 changed lines (> 1): split it into smaller "
+        "changes"
+    ]
+
+
+def test_changed_scope_gates_only_what_the_change_created_or_made_worse(repo) -> None:
+    repo.write("legacy.py", body(80, "old") + "\n\n" + body(30, "grows") + "\n\n" + body(50, "shrinks"))
+    commit_all(repo.folder, "legacy")
+    repo.write("legacy.py", body(80, "old") + "\n\n" + body(45, "grows") + "\n\n" + body(49, "shrinks")
+               + "\n\n" + body(60, "fresh"))
+    output = repo("--select=RVW1", "--reviewable-scope=changed", "--reviewable-base=HEAD", "legacy.py")
+    assert [line.split("(> 40)")[1] for line in output] == [
+        ": split it so it can be reviewed in one sitting (grew from 30 to 45 lines)",
+        ": split it so it can be reviewed in one sitting (new in this change)",
+    ]
+    assert "'grows'" in output[0] and "'fresh'" in output[1]
+    everything = repo("--select=RVW1", "--reviewable-base=HEAD", "legacy.py")
+    assert len(everything) == 4
+
+
+def test_editor_buffer_is_measured_against_the_base_not_the_file_on_disk(repo) -> None:
+    buffer = body(5) + "\n\n" + body(50, "typed")
+    output = repo("--select=RVW1,RVW401", "--reviewable-scope=changed", "--max-file-change=10", "-",
+                  "--stdin-display-name=a.py", stdin=buffer)
+    assert codes(output) == ["RVW401", "RVW101"]
+    assert "is 53 changed lines" in output[0] and "(new in this change)" in output[1]
+
+
+def test_repository_configuration_never_runs_code(repo) -> None:
+    marker = repo.folder / "marker"
+    script = repo.folder / "evil.sh"
+    script.write_text(f"#!/bin/sh\ntouch {marker}\ncat \"$@\"\n")
+    script.chmod(0o755)
+    for key, value in [
+        ("diff.external", str(script)),
+        ("diff.evil.textconv", str(script)),
+        ("core.fsmonitor", str(script)),
+        ("core.pager", str(script)),
+    ]:
+        git(repo.folder, "config", key, value)
+    repo.write(".gitattributes", "*.py diff=evil\n")
+    repo.write("a.py", body(7))
+    output = repo("--select=RVW4", "--max-change-files=0", "a.py")
+    assert codes(output) == ["RVW404"]
+    assert not marker.exists()
