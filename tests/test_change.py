@@ -51,6 +51,7 @@ def test_whole_change_counts_every_text_file_and_reports_once_on_the_biggest(rep
     assert codes(output) == ["RVW403", "RVW404"]
     assert all(line.startswith("./b.py:1:1: ") for line in output)
     assert "is 17 changed lines in 3 files (> 10)" in output[0]
+    assert output[0].endswith("; not counted: poetry.lock (lock file)")
     assert "spreads over 3 files in 1 folders (> 2 files" in output[1]
     assert repo("--select=RVW403,RVW404", "--max-change-size=10", "--max-change-files=2", "-j1", "b.py", "a.py") == [
         line.replace("./", "") for line in output
@@ -176,3 +177,19 @@ def test_repository_configuration_never_runs_code(repo) -> None:
     output = repo("--select=RVW4", "--max-change-files=0", "a.py")
     assert codes(output) == ["RVW404"]
     assert not marker.exists()
+
+
+def test_pull_request_merge_checkout_measures_the_pull_requests_own_change(repo) -> None:
+    repo.write("b.py", "x = 1\n")
+    commit_all(repo.folder, "feature adds b")
+    git(repo.folder, "checkout", "-q", "main")
+    repo.write("c.py", "y = 1\n")
+    commit_all(repo.folder, "main moves on")
+    git(repo.folder, "branch", "-q", "base-main")
+    git(repo.folder, "checkout", "-q", "--detach")
+    git(repo.folder, "merge", "-q", "--no-edit", "feature")  # what CI checks out for a pull request
+    output = repo("--select=RVW404", "--max-change-files=0", "--reviewable-base=base-main", "b.py", "c.py")
+    assert output == [
+        "b.py:1:1: RVW404 the whole change spreads over 1 files in 1 folders (> 0 files, entropy 0.00): split it "
+        "into changes that can each be reviewed in one sitting"
+    ]

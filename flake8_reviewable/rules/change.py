@@ -23,9 +23,15 @@ def base_ref(text: str) -> str:
 def _split_hint(whole: ChangeSummary) -> str:
     rows = whole.by_top_level()
     if len(rows) < 2:
-        return "split it into changes that can each be reviewed in one sitting"
-    parts = ", ".join(f"{top} ({files} files, {lines} lines)" for top, files, lines in rows[:4])
-    return f"split it, e.g. by top-level folder: {parts}"
+        hint = "split it into changes that can each be reviewed in one sitting"
+    else:
+        parts = ", ".join(f"{top} ({files} files, {lines} lines)" for top, files, lines in rows[:4])
+        hint = f"split it, e.g. by top-level folder: {parts}"
+    if whole.set_aside:
+        listed = ", ".join(f"{path} ({reason})" for path, reason in whole.set_aside[:_SHOWN_NAMES])
+        more = f" and {len(whole.set_aside) - _SHOWN_NAMES} more" if len(whole.set_aside) > _SHOWN_NAMES else ""
+        hint += f"; not counted: {listed}{more}"
+    return hint
 
 
 class ChangeUnmeasurable(Rule):
