@@ -40,9 +40,13 @@ def _environment_fingerprint() -> bytes:
     return digest.digest()
 
 
-def cache_key(text: str) -> str:
-    """The entry name for a file whose text is ``text``."""
-    return hashlib.sha256(_environment_fingerprint() + text.encode("utf-8", "surrogatepass")).hexdigest()
+def cache_key(text: str, salt: str = "") -> str:
+    """The entry name for a file whose text is ``text``; ``salt`` names what is stored and the options it
+    depends on (say, the duplicate block size), so that different kinds of entry never collide."""
+    digest = hashlib.sha256(_environment_fingerprint())
+    digest.update(salt.encode() + b"\0")
+    digest.update(text.encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
 
 
 class FactsCache:
@@ -65,18 +69,18 @@ class FactsCache:
     def _path(self, key: str) -> Path:
         return self.root / _LAYOUT / key[:2] / f"{key}.json"
 
-    def load(self, text: str) -> FileFacts | None:
-        """The cached facts for this text, or None when missing, unreadable or not ours."""
+    def load(self, text: str, kind: object = FileFacts, salt: str = "") -> typing.Any:
+        """The cached value (facts by default) for this text, or None when missing, unreadable or not ours."""
         try:
-            data = json.loads(self._path(cache_key(text)).read_text(encoding="utf-8"))
-            return decode(data, FileFacts)
+            data = json.loads(self._path(cache_key(text, salt)).read_text(encoding="utf-8"))
+            return decode(data, kind)
         except (OSError, ValueError, TypeError, KeyError):
             return None
 
-    def store(self, text: str, facts: FileFacts) -> None:
-        """Keep the facts for this text; silently give up (for the whole run) where the folder is read-only."""
+    def store(self, text: str, value: object, salt: str = "") -> None:
+        """Keep a value for this text; silently give up (for the whole run) where the folder is read-only."""
         if self.writable:
-            self._write_file(self._path(cache_key(text)), json.dumps(dataclasses.asdict(facts)))
+            self._write_file(self._path(cache_key(text, salt)), json.dumps(_plain(value)))
 
     def _write_file(self, path: Path, content: str) -> None:
         try:
@@ -91,6 +95,15 @@ class FactsCache:
                     os.unlink(temporary)
         except OSError:
             self.writable = False
+
+
+def _plain(value: object) -> object:
+    """JSON-ready form of facts: dataclasses as objects, tuples as lists."""
+    if dataclasses.is_dataclass(value):
+        return dataclasses.asdict(value)
+    if isinstance(value, tuple):
+        return [_plain(item) for item in value]
+    return value
 
 
 def decode(value: object, hint: object) -> typing.Any:

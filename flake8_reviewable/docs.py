@@ -32,13 +32,17 @@ def _table_row(rule: type[Rule]) -> str:
 
 def _command(example: Example) -> str:
     options = "".join(f" {flag}={value}" for flag, value in example.options.items())
-    return f"$ flake8 --select=RVW{options} example.py"
+    others = "".join(f" {name}" for name in example.others)
+    return f"$ flake8 --select=RVW{options} example.py{others}"
 
 
 def _render_example(example: Example) -> str:
     source = example.shown or example.source
     output = "".join(f"example.py:{line}\n" for line in example.expected) or "(no finding)\n"
-    return f"```python\n{source}```\n```console\n{_command(example)}\n{output}```\n"
+    before = f"At the merge base, `example.py` held:\n```python\n{example.base}```\nNow:\n" if example.base else ""
+    beside = "".join(f"Beside it, `{name}`:\n```python\n{text}```\n" for name, text in example.others.items())
+    intro = "`example.py`:\n" if beside else ""
+    return f"{before}{intro}```python\n{source}```\n{beside}```console\n{_command(example)}\n{output}```\n"
 
 
 def _render_rule(rule: type[Rule]) -> str:

@@ -172,9 +172,13 @@ def growth(rule, finding, change: ChangeContext | None):
     raised this rule's measure above what it was at the merge base. Findings about the whole file or the
     change pass unchanged.
     """
+    file = change.file if change else None
+    if finding.span is not None:
+        first, last = finding.span
+        touched = file is not None and any(first <= line <= last for line in file.diff.touched_lines)
+        return finding if touched else None
     if finding.unit is None:
         return finding
-    file = change.file if change else None
     if file is None or (finding.unit != MODULE_NAME and finding.unit not in file.touched):
         return None
     base_unit = _unit_named(file.base_facts, finding.unit)

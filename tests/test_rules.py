@@ -65,6 +65,9 @@ def test_example_gives_exactly_its_expected_findings(flake8, rule: type[Rule], e
         flake8.write("example.py", example.base)
         commit_all(flake8.folder, "base")
     flake8.write("example.py", example.source)
+    for name, text in example.others.items():
+        flake8.write(name, text)
     options = [f"{flag}={value}" for flag, value in example.options.items()]
-    output = flake8("--select=RVW", *options, "example.py")
-    assert output == [f"example.py:{line}" for line in example.expected]
+    output = flake8("--select=RVW", *options, "example.py", *example.others)
+    ours = [line for line in output if line.startswith("example.py:")]
+    assert ours == [f"example.py:{line}" for line in example.expected]

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 # Importing the rule modules registers their rules.
-from flake8_reviewable.rules import change, complexity, nesting, parsing, size  # noqa: F401
+from flake8_reviewable.rules import change, complexity, duplication, nesting, parsing, size  # noqa: F401
 from flake8_reviewable.rules.base import Example, Finding, Option, Rule, UnitRule
 
 ALL_RULES: tuple[type[Rule], ...] = tuple(sorted(Rule.registry, key=lambda rule: rule.code))

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from flake8_reviewable.change import ChangeContext
+from flake8_reviewable.context import NO_CONTEXT, FileContext
 from flake8_reviewable.facts import FileFacts, Position, UnitFacts
 
 
@@ -46,6 +46,7 @@ class Example:
 
     ``shown`` replaces the source in the docs when the source is too large to read there. With ``base``, the
     example runs in a git repository whose last commit holds ``base`` and whose work tree holds ``source``.
+    With ``others``, those files are written beside ``example.py`` and checked in the same run.
     """
 
     source: str
@@ -53,6 +54,8 @@ class Example:
     expected: tuple[str, ...] = ()
     shown: str | None = None
     base: str | None = None
+    # Other files checked in the same run, by name (for findings across files).
+    others: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,8 @@ class Finding:
     message: str
     unit: str | None = None
     value: int | None = None
+    # The lines a block finding covers, so the changed scope can keep only blocks the change touches.
+    span: tuple[int, int] | None = None
 
 
 class Rule:
@@ -89,14 +94,16 @@ class Rule:
     def __init__(self, settings: Mapping[str, int]) -> None:
         self.limit = settings[self.option.dest] if self.option else None
 
-    def check(self, facts: FileFacts, change: ChangeContext | None = None) -> Iterator[Finding]:
-        """Yield this rule's findings for one file; ``change`` is what is known of the change, if anything."""
+    def check(self, facts: FileFacts, context: FileContext = NO_CONTEXT) -> Iterator[Finding]:
+        """Yield this rule's findings for one file; ``context`` is what the run knows beyond the file."""
         raise NotImplementedError
 
-    def finding(self, position: Position, unit: str | None = None, **values: Any) -> Finding:
+    def finding(
+        self, position: Position, unit: str | None = None, span: tuple[int, int] | None = None, **values: Any
+    ) -> Finding:
         """A finding at ``position`` whose message is this rule's template filled with ``values``."""
         text = self.message.format(limit=self.limit, **values)
-        return Finding(position, f"{self.code} {text}", unit, values.get("value"))
+        return Finding(position, f"{self.code} {text}", unit, values.get("value"), span)
 
 
 class UnitRule(Rule):
@@ -123,7 +130,7 @@ class UnitRule(Rule):
         """Values the message needs besides name, value and limit."""
         return {}
 
-    def check(self, facts: FileFacts, change: ChangeContext | None = None) -> Iterator[Finding]:
+    def check(self, facts: FileFacts, context: FileContext = NO_CONTEXT) -> Iterator[Finding]:
         for unit in self.units(facts):
             value = self.measure(unit)
             if value is not None and value > self.limit:

@@ -4,7 +4,8 @@ from __future__ import annotations
 import argparse
 from collections.abc import Iterator
 
-from flake8_reviewable.change import ChangeContext, ChangeSummary
+from flake8_reviewable.change import ChangeSummary
+from flake8_reviewable.context import NO_CONTEXT, FileContext
 from flake8_reviewable.facts import FileFacts, Position
 from flake8_reviewable.rules.base import Example, Finding, Option, Rule
 
@@ -84,7 +85,8 @@ class ChangeUnmeasurable(Rule):
         ),
     )
 
-    def check(self, facts: FileFacts, change: ChangeContext | None = None) -> Iterator[Finding]:
+    def check(self, facts: FileFacts, context: FileContext = NO_CONTEXT) -> Iterator[Finding]:
+        change = context.change
         if change and change.problem:
             yield self.finding(_FIRST_LINE, reason=change.problem)
 
@@ -122,7 +124,8 @@ class FileChangeSize(Rule):
         ),
     )
 
-    def check(self, facts: FileFacts, change: ChangeContext | None = None) -> Iterator[Finding]:
+    def check(self, facts: FileFacts, context: FileContext = NO_CONTEXT) -> Iterator[Finding]:
+        change = context.change
         if change and change.file and change.file.diff.changed_lines > self.limit:
             yield self.finding(_FIRST_LINE, value=change.file.diff.changed_lines)
 
@@ -162,7 +165,8 @@ class ScatteredFileChange(Rule):
         ),
     )
 
-    def check(self, facts: FileFacts, change: ChangeContext | None = None) -> Iterator[Finding]:
+    def check(self, facts: FileFacts, context: FileContext = NO_CONTEXT) -> Iterator[Finding]:
+        change = context.change
         edited = change.file.edited if change and change.file else ()
         if len(edited) > self.limit:
             names = ", ".join(edited[:_SHOWN_NAMES])
@@ -211,8 +215,8 @@ class ChangeSize(Rule):
         ),
     )
 
-    def check(self, facts: FileFacts, change: ChangeContext | None = None) -> Iterator[Finding]:
-        whole = change.whole if change else None
+    def check(self, facts: FileFacts, context: FileContext = NO_CONTEXT) -> Iterator[Finding]:
+        whole = context.change.whole if context.change else None
         if whole and whole.lines > self.limit:
             yield self.finding(_FIRST_LINE, value=whole.lines, files=whole.files, hint=_split_hint(whole))
 
@@ -256,8 +260,8 @@ class ChangeSpread(Rule):
         ),
     )
 
-    def check(self, facts: FileFacts, change: ChangeContext | None = None) -> Iterator[Finding]:
-        whole = change.whole if change else None
+    def check(self, facts: FileFacts, context: FileContext = NO_CONTEXT) -> Iterator[Finding]:
+        whole = context.change.whole if context.change else None
         if whole and whole.files > self.limit:
             yield self.finding(
                 _FIRST_LINE,

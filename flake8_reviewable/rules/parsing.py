@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from flake8_reviewable.change import ChangeContext
+from flake8_reviewable.context import NO_CONTEXT, FileContext
 from flake8_reviewable.facts import FileFacts
 from flake8_reviewable.rules.base import Example, Finding, Rule
 
@@ -46,6 +46,6 @@ class Unanalysable(Rule):
         ),
     )
 
-    def check(self, facts: FileFacts, change: ChangeContext | None = None) -> Iterator[Finding]:
+    def check(self, facts: FileFacts, context: FileContext = NO_CONTEXT) -> Iterator[Finding]:
         if facts.failure:
             yield self.finding(facts.failure.position, reason=facts.failure.reason)

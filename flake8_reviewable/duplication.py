@@ -1,0 +1,256 @@
+"""Duplicated blocks: statement windows normalised so that renamed names and changed literals still match.
+
+A window is a run of consecutive sibling statements holding at least ``min_size`` statements (nested
+ones included). Its fingerprint hashes the shape of its statements (node types and operators; names and
+literals replaced by placeholders) and the pattern in which names repeat across the whole window, so
+``x = x + x`` and ``a = b + c`` differ while ``a = a + 1`` and ``b = b + 2`` match (consistent renaming).
+Layout, comments and redundant parentheses never reach the ``ast``, so they never matter.
+"""
+from __future__ import annotations
+
+import ast
+import hashlib
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+from flake8_reviewable.scan import is_constant_literal
+
+BUCKET_CAP = 64
+
+_NAME_FIELDS = {ast.Name: "id", ast.arg: "arg", ast.Attribute: "attr", ast.keyword: "arg", ast.alias: "name"}
+_SEPARATORS = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+_BODIES = ("body", "orelse", "finalbody")
+
+
+@dataclass(frozen=True)
+class Window:
+    """A duplicated-block candidate: its fingerprint and lines, which run of sibling statements it starts
+    in and at which statement, and the statement count of each of its siblings (nested ones included)."""
+
+    fingerprint: str
+    first: int
+    last: int
+    run: int
+    start: int
+    sizes: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class _Statement:
+    shape: str
+    names: tuple[str, ...]
+    size: int
+    first: int
+    last: int
+    plain_binding: bool
+
+
+def windows(tree: ast.AST, min_size: int) -> tuple[Window, ...]:
+    """Every window of at least ``min_size`` statements in the file, smallest per start."""
+    found = []
+    for number, run in enumerate(_runs(tree)):
+        found.extend(_windows_of(run, number, min_size))
+    return tuple(found)
+
+
+def _runs(tree: ast.AST) -> Iterator[list[_Statement]]:
+    """Each maximal run of countable sibling statements, in every block of the file."""
+    pending = [tree]
+    while pending:
+        node = pending.pop()
+        for block in _blocks(node):
+            run: list[_Statement] = []
+            in_class = isinstance(node, ast.ClassDef)
+            for statement in block:
+                if _is_excluded(statement):
+                    yield run
+                    run = []
+                else:
+                    run.append(_describe(statement, in_class))
+                if not _is_opaque(statement):
+                    pending.append(statement)
+            yield run
+
+
+def _blocks(node: ast.AST) -> list[list[ast.stmt]]:
+    blocks = [getattr(node, name) for name in _BODIES if isinstance(getattr(node, name, None), list)]
+    blocks.extend(handler.body for handler in getattr(node, "handlers", ()))
+    blocks.extend(case.body for case in getattr(node, "cases", ()))
+    return [block for block in blocks if block and isinstance(block[0], ast.stmt)]
+
+
+def _is_excluded(statement: ast.stmt) -> bool:
+    """Statements that never count and break a run: imports, definitions (their signatures), docstrings,
+    ``__all__``, ``if TYPE_CHECKING:`` and ``try``/``except ImportError`` shims."""
+    if isinstance(statement, _SEPARATORS) or _is_opaque(statement):
+        return True
+    if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant):
+        return isinstance(statement.value.value, str)
+    targets = getattr(statement, "targets", None) or [getattr(statement, "target", None)]
+    return any(isinstance(target, ast.Name) and target.id == "__all__" for target in targets)
+
+
+def _is_opaque(statement: ast.stmt) -> bool:
+    """Blocks whose insides are never compared: ``if TYPE_CHECKING:`` and import shims."""
+    if isinstance(statement, ast.If):
+        test = statement.test
+        return getattr(test, "id", getattr(test, "attr", None)) == "TYPE_CHECKING"
+    handlers = getattr(statement, "handlers", ())
+    return any(_catches_import_error(handler.type) for handler in handlers)
+
+
+def _catches_import_error(kind: ast.expr | None) -> bool:
+    names = kind.elts if isinstance(kind, ast.Tuple) else [kind]
+    return any(getattr(name, "id", getattr(name, "attr", None)) in ("ImportError", "ModuleNotFoundError")
+               for name in names)
+
+
+def _describe(statement: ast.stmt, in_class: bool) -> _Statement:
+    tokens: list[str] = []
+    names: list[str] = []
+    size = 0
+    pending: list[ast.AST] = [statement]
+    while pending:
+        node = pending.pop()
+        size += isinstance(node, ast.stmt)
+        tokens.append(_token(node, names))
+        pending.extend(reversed(list(ast.iter_child_nodes(node))))
+    binding = _is_plain_binding(statement, in_class)
+    last = statement.end_lineno or statement.lineno
+    return _Statement(" ".join(tokens), tuple(names), size, statement.lineno, last, binding)
+
+
+def _is_plain_binding(statement: ast.stmt, in_class: bool) -> bool:
+    """``NAME = constant`` (a data table), a name or attribute bound to a bare name (``self.x = x``), or
+    any assignment directly in a class body (model fields, declarative settings): runs made only of these
+    declare things; they hold no logic worth extracting."""
+    value = getattr(statement, "value", None)
+    if not isinstance(statement, (ast.Assign, ast.AnnAssign)) or value is None:
+        return False
+    return in_class or is_constant_literal(value) or isinstance(value, ast.Name)
+
+
+def _token(node: ast.AST, names: list[str]) -> str:
+    kind = type(node).__name__
+    field = _NAME_FIELDS.get(type(node))
+    if field and getattr(node, field, None):
+        names.append(getattr(node, field))
+    if isinstance(node, ast.Constant):
+        return f"{kind}:{type(node.value).__name__}"
+    if isinstance(node, ast.expr_context):
+        return ""
+    return kind
+
+
+def _windows_of(run: Sequence[_Statement], number: int, min_size: int) -> Iterator[Window]:
+    for start in range(len(run)):
+        total = 0
+        for end in range(start, len(run)):
+            total += run[end].size
+            if total >= min_size:
+                chosen = run[start:end + 1]
+                if not all(item.plain_binding for item in chosen):
+                    sizes = tuple(item.size for item in chosen)
+                    yield Window(_fingerprint(chosen), chosen[0].first, chosen[-1].last, number, start, sizes)
+                break
+
+
+def _fingerprint(statements: Sequence[_Statement]) -> str:
+    # Each name becomes the index of its first appearance in the window: consistent renaming matches.
+    first_seen: dict[str, int] = {}
+    pattern = [first_seen.setdefault(name, len(first_seen)) for item in statements for name in item.names]
+    text = "\n".join(item.shape for item in statements) + "\n" + ",".join(map(str, pattern))
+    return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
+
+
+@dataclass(frozen=True)
+class Copy:
+    """Where a block sits: a path as flake8 prints it, and its first and last lines."""
+
+    path: str
+    line: int
+    last: int
+    run: int
+
+    def repeats(self, path: str, window: Window) -> bool:
+        """Whether this is the window's own run of siblings: a repetition (`a_1 = x`, `a_2 = x`, ...)
+        within one block is not a copy of that block."""
+        return self.path == path and self.run == window.run
+
+
+class ProjectIndex:
+    """Fingerprint -> the places holding it, over every file of the run (buckets capped, counts kept)."""
+
+    def __init__(self) -> None:
+        self.places: dict[str, list[Copy]] = {}
+        self.counts: dict[str, int] = {}
+
+    def add(self, path: str, file_windows: Iterable[Window]) -> None:
+        for window in file_windows:
+            self.counts[window.fingerprint] = self.counts.get(window.fingerprint, 0) + 1
+            bucket = self.places.setdefault(window.fingerprint, [])
+            if len(bucket) < BUCKET_CAP:
+                bucket.append(Copy(path, window.first, window.last, window.run))
+
+    def freeze(self) -> None:
+        """Sort every bucket, so that results never depend on the order files were added, and drop the
+        fingerprints seen once."""
+        for bucket in self.places.values():
+            bucket.sort(key=lambda copy: (copy.path, copy.line))
+        self.places = {key: bucket for key, bucket in self.places.items() if self.counts[key] > 1}
+
+    def with_file(self, path: str, file_windows: Iterable[Window]) -> ProjectIndex:
+        """A frozen copy of this (unfrozen) index with one more file: an editor buffer."""
+        index = ProjectIndex()
+        index.places = {key: list(bucket) for key, bucket in self.places.items()}
+        index.counts = dict(self.counts)
+        index.add(path, file_windows)
+        index.freeze()
+        return index
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    """A maximal duplicated block of the current file and its other copies."""
+
+    first: int
+    last: int
+    size: int
+    others: tuple[Copy, ...]
+    total_others: int
+
+
+def find_duplicates(path: str, file_windows: Sequence[Window], index: ProjectIndex) -> list[Duplicate]:
+    """The maximal duplicated blocks of ``path``, each with the other copies of its first window."""
+    matched = []
+    for window in sorted(file_windows, key=lambda item: (item.first, item.last)):
+        bucket = index.places.get(window.fingerprint)
+        if not bucket:
+            continue
+        others = tuple(copy for copy in bucket if not copy.repeats(path, window))
+        if others:
+            matched.append((window, others, index.counts[window.fingerprint] - 1))
+    return _merge(matched)
+
+
+def _merge(matched: list[tuple[Window, tuple[Copy, ...], int]]) -> list[Duplicate]:
+    """Overlapping duplicated windows of one run become one block; a block inside another disappears."""
+    groups: list[tuple[Window, tuple[Copy, ...], int, dict[int, int]]] = []
+    for window, others, total in matched:
+        sizes = {window.start + offset: size for offset, size in enumerate(window.sizes)}
+        last_group = groups[-1] if groups else None
+        if last_group and last_group[0].run == window.run and window.start <= max(last_group[3]):
+            last_group[3].update(sizes)
+            groups[-1] = (last_group[0], last_group[1], last_group[2], last_group[3])
+            continue
+        groups.append((window, others, total, sizes))
+    blocks = []
+    for window, others, total, sizes in groups:
+        last = max(item.last for item, *_ in matched if item.run == window.run and item.start in sizes)
+        blocks.append(Duplicate(window.first, last, sum(sizes.values()), others, total))
+    return [block for block in blocks if not any(_inside(block, other) for other in blocks if other is not block)]
+
+
+def _inside(block: Duplicate, other: Duplicate) -> bool:
+    same = (other.first, other.last) == (block.first, block.last)
+    return other.first <= block.first and block.last <= other.last and not same

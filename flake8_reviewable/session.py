@@ -1,0 +1,147 @@
+"""One flake8 run as the plugin sees it: settings, cache, the change and the duplicate index, built once.
+
+flake8 calls ``Session.from_options`` in its main process before any ``-j`` worker starts; forked workers
+inherit the session, so git and the project-wide fingerprint index are computed once per run.
+"""
+from __future__ import annotations
+
+import ast
+import os
+import tokenize
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from flake8.discover_files import expand_paths
+
+from flake8_reviewable.cache import CACHE_DIR_NAME, FactsCache
+from flake8_reviewable.context import FileContext
+from flake8_reviewable.duplication import ProjectIndex, Window, find_duplicates, windows
+from flake8_reviewable.facts import FileFacts
+from flake8_reviewable.git import project_root
+from flake8_reviewable.locality import RunChange, file_context, growth, measure_run, parses
+from flake8_reviewable.metrics import measure
+from flake8_reviewable.rules import ALL_RULES, OPTIONS, Finding
+
+
+@dataclass
+class Session:
+    """Everything the plugin knows for the whole run."""
+
+    settings: Mapping[str, Any]
+    cache: FactsCache | None = None
+    scope: str = "all"
+    from_stdin: bool = False
+    run_change: RunChange | None = None
+    index: ProjectIndex | None = None
+
+    @classmethod
+    def defaults(cls) -> Session:
+        """A session with every default, for a plugin used before flake8 parsed options."""
+        return cls(MappingProxyType({option.dest: option.default for option in OPTIONS}))
+
+    @classmethod
+    def from_options(cls, options: Any) -> Session:
+        """Build the run's session from flake8's parsed options (in the main process, once)."""
+        settings = MappingProxyType({option.dest: getattr(options, option.dest) for option in OPTIONS})
+        session = cls(settings, scope=options.reviewable_scope, from_stdin="-" in options.filenames)
+        if not options.no_reviewable_cache:
+            folder = options.reviewable_cache_dir or project_root(Path.cwd()) / CACHE_DIR_NAME
+            session.cache = FactsCache.open(Path(folder))
+        checked = _checked_files(options, options.filenames)
+        session.run_change = measure_run(options.reviewable_base, checked, Path.cwd(), os.environ)
+        session.index = session._index(options, checked)
+        return session
+
+    @property
+    def min_duplicate_size(self) -> int:
+        return self.settings["min_duplicate_size"]
+
+    def facts_of(self, text: str, tree: ast.Module | None = None) -> FileFacts | None:
+        """The facts of any text (a file's, or its version at the merge base); None if Python cannot parse it."""
+        facts = self.cache.load(text) if self.cache else None
+        if facts is None:
+            if tree is None and not parses(text):
+                return None
+            facts = measure(text, tree)
+            if self.cache:
+                self.cache.store(text, facts)
+        return facts
+
+    def windows_of(self, text: str, tree: ast.Module | None = None) -> tuple[Window, ...]:
+        """The duplicate-block windows of a text, cached by content and block size."""
+        salt = f"windows:{self.min_duplicate_size}"
+        found = self.cache.load(text, tuple[Window, ...], salt) if self.cache else None
+        if found is None:
+            if tree is None and not parses(text):
+                return ()
+            found = windows(tree or ast.parse(text), self.min_duplicate_size)
+            if self.cache:
+                self.cache.store(text, found, salt)
+        return found
+
+    def _index(self, options: Any, checked: list[str]) -> ProjectIndex:
+        index = ProjectIndex()
+        paths = checked
+        if self.from_stdin:
+            # An editor buffer is compared with the project on disk, not with its own file's saved copy.
+            root = os.path.relpath(project_root(Path.cwd()))
+            buffer = os.path.realpath(options.stdin_display_name)
+            paths = [path for path in _checked_files(options, [root]) if os.path.realpath(path) != buffer]
+        for path in paths:
+            text = _read_source(path)
+            if text is not None:
+                index.add(path, self.windows_of(text))
+        if not self.from_stdin:
+            index.freeze()
+        return index
+
+    def findings(self, filename: str, lines: Sequence[str], tree: ast.Module) -> Iterator[Finding]:
+        """Every finding for one file, after the changed scope's filter."""
+        text = "".join(lines)
+        facts = self.facts_of(text, tree)
+        context = FileContext(self._change(filename, lines, facts), self._duplicates(filename, text, tree), filename)
+        for rule_class in ALL_RULES:
+            rule = rule_class(self.settings)
+            for finding in rule.check(facts, context):
+                if self.scope == "changed":
+                    finding = growth(rule, finding, context.change)
+                if finding is not None:
+                    yield finding
+
+    def _change(self, filename: str, lines: Sequence[str], facts: FileFacts):
+        if self.run_change is None:
+            return None
+        return file_context(self.run_change, filename, lines, facts, self.from_stdin, self.facts_of)
+
+    def _duplicates(self, filename: str, text: str, tree: ast.Module) -> tuple:
+        if self.index is None:
+            return ()
+        file_windows = self.windows_of(text, tree)
+        index = self.index
+        if self.from_stdin:
+            index = self.index.with_file(filename, file_windows)
+        return tuple(find_duplicates(filename, file_windows, index))
+
+
+def _checked_files(options: Any, paths: Iterable[str]) -> list[str]:
+    """The files flake8 checks for these paths, as flake8 itself finds and names them (``-`` as on stdin)."""
+    exclude = (*options.exclude, *options.extend_exclude)
+    files = expand_paths(
+        paths=list(paths),
+        stdin_display_name=options.stdin_display_name,
+        filename_patterns=options.filename,
+        exclude=exclude,
+    )
+    return [options.stdin_display_name if name == "-" else name for name in files]
+
+
+def _read_source(path: str) -> str | None:
+    """A Python file's text, decoded as Python would decode it; None when it cannot be read."""
+    try:
+        with tokenize.open(path) as stream:
+            return stream.read()
+    except (OSError, SyntaxError, UnicodeDecodeError):
+        return None
