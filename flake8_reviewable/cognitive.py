@@ -28,11 +28,13 @@ class CognitiveScore:
 
 @dataclass(frozen=True)
 class _Scope:
-    """The function whose code is being read: its name (for recursion) and whether it is a method."""
+    """The function (or class body) whose code is being read: its name (for recursion), whether it is a
+    method, and whether it is a class body (whose functions start again at level 0)."""
 
     name: str
     is_method: bool
     key: int
+    is_class: bool = False
 
 
 class _Scorer:
@@ -137,10 +139,24 @@ class _Scorer:
         self._push_fields(node, ("test", "body", "orelse"), level + 1, scope)
 
     def _boolean(self, node: ast.BoolOp, level: int, scope: _Scope) -> None:
-        # ast merges a run of like operators into one BoolOp, so each BoolOp is one sequence:
-        # `a and b and c` is +1, `a and b or c` is +2, `a and not (b and c)` is +2.
-        self._add(node.lineno, 1)
+        # +1 per sequence of like operators, in the order they are written. ast merges a run of like
+        # operators into one BoolOp, so a BoolOp is one sequence, unless an unparenthesised `and` sits
+        # between two of its `or`s: `a or b and c or d` reads or, and, or: three sequences.
+        # `a and b or c` is +2, `a and not (b and c)` is +2, `a or (b and c) or d` is +2.
+        inner = node.values[1:-1]
+        interruptions = sum(isinstance(value, ast.BoolOp) and not self._parenthesized(value) for value in inner)
+        self._add(node.lineno, 1 + interruptions)
         self._push_all(node.values, level, scope)
+
+    def _parenthesized(self, node: ast.expr) -> bool:
+        """Whether the source puts ``node`` in parentheses (ast keeps no trace of them)."""
+        line, column = node.lineno - 1, node.col_offset
+        while line >= 0:
+            before = self.lines[line].encode("utf-8")[:column].decode("utf-8", "replace").rstrip()
+            if before:
+                return before.endswith("(")
+            line, column = line - 1, len(self.lines[line - 1].encode("utf-8")) if line else 0
+        return False
 
     def _lambda(self, node: ast.Lambda, level: int, scope: _Scope) -> None:
         self._push_all([*node.args.defaults, *filter(None, node.args.kw_defaults)], level, scope)
@@ -153,21 +169,19 @@ class _Scorer:
         self._push_all(list(ast.iter_child_nodes(node)), level, scope)
 
     def _function(self, node: ast.FunctionDef | ast.AsyncFunctionDef, level: int, scope: _Scope) -> None:
-        # Nested functions are folded in one level deeper, except a decorator's wrapper (see is_wrapper).
+        # Nested functions are folded in one level deeper, except a decorator's wrapper (see is_wrapper);
+        # a class body's functions start again at level 0, as in sonar-python.
         self._push_all([*node.decorator_list, *node.args.defaults, *filter(None, node.args.kw_defaults)], level, scope)
-        body_level = level if id(node) in self.wrappers else level + 1
-        self._push_body(node, body_level, _Scope(node.name, False, id(node)))
+        if scope.is_class:
+            body_level = 0
+        else:
+            body_level = level if id(node) in self.wrappers else level + 1
+        self._push_body(node, body_level, _Scope(node.name, scope.is_class, id(node)))
 
     def _class(self, node: ast.ClassDef, level: int, scope: _Scope) -> None:
         # sonar-python reads a class body (and its methods) from nesting level 0 again.
-        self._push_all(node.decorator_list, level, scope)
-        class_scope = _Scope(node.name, True, id(node))
-        for statement in node.body:
-            if isinstance(statement, _FUNCTIONS):
-                self._push_all(statement.decorator_list, 0, class_scope)
-                self._push_body(statement, 0, _Scope(statement.name, True, id(statement)))
-            else:
-                self.pending.append((statement, 0, class_scope))
+        self._push_all([*node.decorator_list, *node.bases, *node.keywords], level, scope)
+        self._push_all(node.body, 0, _Scope(node.name, False, id(node), is_class=True))
 
 
 def _calls(func: ast.expr, scope: _Scope) -> bool:

@@ -65,6 +65,9 @@ def test_white_paper_examples(name: str, expected: int) -> None:
         ("def f(a, b, c):\n return a and b and c\n", 1),
         ("def f(a, b, c):\n return a and b or c\n", 2),
         ("def f(a, b, c):\n return not a and not b\n", 1),
+        ("def f(a, b, c, d):\n return a or b and c or d\n", 3),
+        ("def f(a, b, c, d):\n return a or (b and c) or d\n", 2),
+        ("def f(a, b, c):\n return a and (b and c)\n", 2),
         # break and continue (unlabelled) add nothing.
         ("def f(a):\n for x in a:\n  if x:\n   break\n  continue\n", 3),
         # Direct recursion: +1 once per function, however many calls.
@@ -78,7 +81,8 @@ def test_white_paper_examples(name: str, expected: int) -> None:
     ],
     ids=[
         "if-elif-else", "else-if", "for-else", "while", "async-for", "try-except-else-finally", "with", "match",
-        "nested-ternary", "and-and", "and-or", "not", "break-continue", "recursion", "lambda", "nested-def",
+        "nested-ternary", "and-and", "and-or", "not", "or-and-or", "or-(and)-or", "and-(and)",
+        "break-continue", "recursion", "lambda", "nested-def",
         "comprehension",
     ],
 )
@@ -159,3 +163,12 @@ def test_hotspots_are_the_lines_adding_most_largest_first() -> None:
     facts = measure(textwrap.dedent(source))
     assert facts.functions[0].cognitive == 8
     assert facts.functions[0].cognitive_hotspots == ((5, 4), (4, 2), (3, 1))
+
+
+def test_class_bases_inside_a_function_are_read_and_its_methods_restart_even_under_an_if() -> None:
+    assert score("def f(x, b, c):\n    class A(b if x else c):\n        pass\n    return A\n") == 1
+    source = (
+        "def f(x, y):\n    class A:\n        if x:\n            def m(self):\n"
+        "                if y:\n                    pass\n    return A\n"
+    )
+    assert score(source) == 2
