@@ -193,3 +193,22 @@ def test_pull_request_merge_checkout_measures_the_pull_requests_own_change(repo)
         "b.py:1:1: RVW404 the whole change spreads over 1 files in 1 folders (> 0 files, entropy 0.00): split it "
         "into changes that can each be reviewed in one sitting"
     ]
+
+
+def test_git_measures_the_change_once_per_run_whatever_the_jobs(repo) -> None:
+    log = repo.folder / "git-calls.log"
+    wrapper = repo.folder / "bin" / "git"
+    wrapper.parent.mkdir()
+    real_git = subprocess.run(["which", "git"], capture_output=True, text=True, check=True).stdout.strip()
+    wrapper.write_text(f'#!/bin/sh\necho "$@" >> {log}\nexec {real_git} "$@"\n')
+    wrapper.chmod(0o755)
+    for number in range(6):
+        repo.write(f"m{number}.py", body(3 + number))
+    environment = {**os.environ, "PATH": f"{wrapper.parent}{os.pathsep}{os.environ['PATH']}"}
+    result = subprocess.run(
+        [sys.executable, "-m", "flake8", "--select=RVW4", "--max-change-files=0", "-j2", "."],
+        cwd=repo.folder, env=environment, capture_output=True, text=True,
+    )
+    assert codes(result.stdout.splitlines()) == ["RVW404"]
+    calls = log.read_text().splitlines()
+    assert sum(" --numstat " in call for call in calls) == 1
