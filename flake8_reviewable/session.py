@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ast
 import os
+import sqlite3
 import tokenize
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from flake8_reviewable.context import FileContext
 from flake8_reviewable.duplication import ProjectIndex, Window, find_duplicates, windows
 from flake8_reviewable.facts import FileFacts
 from flake8_reviewable.git import project_root
+from flake8_reviewable.index_store import StoredIndex
 from flake8_reviewable.locality import RunChange, file_context, growth, measure_run, parses
 from flake8_reviewable.metrics import measure
 from flake8_reviewable.rules import ALL_RULES, OPTIONS, Finding
@@ -35,7 +37,7 @@ class Session:
     scope: str = "all"
     from_stdin: bool = False
     run_change: RunChange | None = None
-    index: ProjectIndex | None = None
+    index: ProjectIndex | StoredIndex | None = None
 
     @classmethod
     def defaults(cls) -> Session:
@@ -82,21 +84,35 @@ class Session:
                 self.cache.store(text, found, salt)
         return found
 
-    def _index(self, options: Any, checked: list[str]) -> ProjectIndex:
-        index = ProjectIndex()
-        paths = checked
+    def _index(self, options: Any, checked: list[str]) -> ProjectIndex | StoredIndex:
         if self.from_stdin:
-            # An editor buffer is compared with the project on disk, not with its own file's saved copy.
-            root = os.path.relpath(project_root(Path.cwd()))
-            buffer = os.path.realpath(options.stdin_display_name)
-            paths = [path for path in _checked_files(options, [root]) if os.path.realpath(path) != buffer]
-        for path in paths:
-            text = _read_source(path)
-            if text is not None:
-                index.add(path, self.windows_of(text))
-        if not self.from_stdin:
-            index.freeze()
+            return self._project_on_disk(options)
+        index = ProjectIndex()
+        for path in checked:
+            index.add(path, self._windows_of_path(path))
+        index.freeze()
         return index
+
+    def _project_on_disk(self, options: Any) -> ProjectIndex | StoredIndex:
+        """For an editor buffer: the project's other files, from the stored index when the cache allows."""
+        root = os.path.relpath(project_root(Path.cwd()))
+        buffer = os.path.realpath(options.stdin_display_name)
+        paths = [path for path in _checked_files(options, [root]) if os.path.realpath(path) != buffer]
+        store = StoredIndex.open(self.cache.root, self.min_duplicate_size) if self.cache else None
+        if store is not None:
+            try:
+                store.refresh(paths, self._windows_of_path)
+                return store
+            except sqlite3.Error:  # locked for too long, or read-only: build it in memory instead
+                pass
+        index = ProjectIndex()
+        for path in paths:
+            index.add(path, self._windows_of_path(path))
+        return index
+
+    def _windows_of_path(self, path: str) -> tuple[Window, ...]:
+        text = _read_source(path)
+        return self.windows_of(text) if text is not None else ()
 
     def findings(self, filename: str, lines: Sequence[str], tree: ast.Module) -> Iterator[Finding]:
         """Every finding for one file, after the changed scope's filter."""
@@ -121,8 +137,10 @@ class Session:
             return ()
         file_windows = self.windows_of(text, tree)
         index = self.index
+        if isinstance(index, StoredIndex):
+            index = index.index_for(window.fingerprint for window in file_windows)
         if self.from_stdin:
-            index = self.index.with_file(filename, file_windows)
+            index = index.with_file(filename, file_windows)
         return tuple(find_duplicates(filename, file_windows, index))
 
 

@@ -182,3 +182,16 @@ def test_copies_injected_into_real_code_are_found_exactly_where_they_were_put(fl
     assert any(line.startswith("flake8/utils.py:") and " RVW302 " in line and "flake8/style_guide.py:" in line
                for line in new), new
     assert any(line.startswith("flake8/style_guide.py:") and "flake8/utils.py:" in line for line in new), new
+
+
+def test_editor_index_on_disk_follows_the_project_as_it_changes(flake8) -> None:
+    flake8.write("pkg/a.py", BLOCK)
+    flake8.write("pkg/b.py", "x = 1\n")
+    check = ("--select=RVW3", "-", "--stdin-display-name=pkg/b.py")
+    assert "in ./pkg/a.py:2:" in flake8(*check, stdin=REWRAPPED)[0]
+    assert list((flake8.folder / ".reviewable_cache").glob("project-6.sqlite3"))
+    flake8.write("pkg/a.py", "y = 2\n")
+    assert flake8(*check, stdin=REWRAPPED, expect_rc=0) == []
+    flake8.write("pkg/sub/c.py", "import os\n\n\n" + BLOCK)
+    assert "in ./pkg/sub/c.py:5:" in flake8(*check, stdin=REWRAPPED)[0]
+    assert flake8(*check, "--no-reviewable-cache", stdin=REWRAPPED) == flake8(*check, stdin=REWRAPPED)

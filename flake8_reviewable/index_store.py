@@ -1,0 +1,84 @@
+"""The project's duplicate-block windows kept on disk, for an editor buffer checked on stdin.
+
+An editor runs flake8 on every save; reading and fingerprinting the whole project each time would cost
+seconds on a large one. The windows of every project file live in one SQLite database in the cache folder,
+stamped with each file's size and modification time: a run stats the files, refreshes only those that
+changed, and looks up just the buffer's fingerprints.
+"""
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from flake8_reviewable.duplication import BUCKET_CAP, Copy, ProjectIndex, Window
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, mtime_ns INTEGER, size INTEGER);
+CREATE TABLE IF NOT EXISTS windows (fingerprint TEXT, path TEXT, first INTEGER, last INTEGER, run INTEGER);
+CREATE INDEX IF NOT EXISTS windows_by_fingerprint ON windows (fingerprint);
+CREATE INDEX IF NOT EXISTS windows_by_path ON windows (path);
+"""
+
+
+def _stamp(path: str) -> tuple[int, int] | None:
+    try:
+        status = os.stat(path)
+    except OSError:
+        return None
+    return status.st_mtime_ns, status.st_size
+
+
+class StoredIndex:
+    """Windows of the project's files in ``project-<size>.sqlite3`` under the cache folder."""
+
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self.connection = connection
+
+    @classmethod
+    def open(cls, cache_root: Path, min_size: int) -> StoredIndex | None:
+        """The store, or None when the cache folder cannot hold it."""
+        try:
+            cache_root.mkdir(parents=True, exist_ok=True)
+            connection = sqlite3.connect(cache_root / f"project-{min_size}.sqlite3", timeout=10)
+            connection.executescript(_SCHEMA)
+        except (OSError, sqlite3.Error):
+            return None
+        return cls(connection)
+
+    def refresh(self, paths: Iterable[str], windows_of_path: Callable[[str], tuple[Window, ...]]) -> None:
+        """Bring the store in line with these files: re-fingerprint the changed ones, drop the vanished."""
+        known = {row[0]: (row[1], row[2]) for row in self.connection.execute("SELECT * FROM files")}
+        current = {path: stamp for path in paths if (stamp := _stamp(path)) is not None}
+        with self.connection:
+            for path in known.keys() - current.keys():
+                self._forget(path)
+            for path, stamp in current.items():
+                if known.get(path) != stamp:
+                    self._forget(path)
+                    self._remember(path, stamp, windows_of_path(path))
+
+    def _forget(self, path: str) -> None:
+        self.connection.execute("DELETE FROM windows WHERE path = ?", (path,))
+        self.connection.execute("DELETE FROM files WHERE path = ?", (path,))
+
+    def _remember(self, path: str, stamp: tuple[int, int], file_windows: tuple[Window, ...]) -> None:
+        self.connection.execute("INSERT INTO files VALUES (?, ?, ?)", (path, *stamp))
+        rows = [(window.fingerprint, path, window.first, window.last, window.run) for window in file_windows]
+        self.connection.executemany("INSERT INTO windows VALUES (?, ?, ?, ?, ?)", rows)
+
+    def index_for(self, fingerprints: Iterable[str]) -> ProjectIndex:
+        """An unfrozen index holding every stored copy of these fingerprints."""
+        index = ProjectIndex()
+        wanted = sorted(set(fingerprints))
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            query = f"SELECT fingerprint, path, first, last, run FROM windows WHERE fingerprint IN ({marks})"
+            for fingerprint, path, first, last, run in self.connection.execute(query, chunk):
+                index.counts[fingerprint] = index.counts.get(fingerprint, 0) + 1
+                bucket = index.places.setdefault(fingerprint, [])
+                if len(bucket) < BUCKET_CAP:
+                    bucket.append(Copy(path, first, last, run))
+        return index
