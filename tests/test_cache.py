@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import sys
 
 import pytest
 
@@ -105,3 +106,21 @@ def test_cache_sits_at_the_git_top_level_and_nothing_else_is_written(flake8) -> 
     assert "?? pkg/sub/a.py" in status
     others = [line for line in status if line != "?? pkg/sub/a.py"]
     assert others and all(line.startswith("!! .reviewable_cache/") for line in others)
+
+
+def test_concurrent_runs_sharing_one_cache_agree_and_leave_no_partial_files(flake8) -> None:
+    for number in range(12):
+        flake8.write(f"m{number}.py", SOURCE.replace("load", f"load_{number}") + f"x = {number}\n")
+    expected = flake8("--select=RVW", "--no-reviewable-cache", ".")
+    command = ["--select=RVW", "-j2", "."]
+    runs = [
+        subprocess.Popen([sys.executable, "-m", "flake8", *command], cwd=flake8.folder, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True)
+        for _ in range(4)
+    ]
+    for run in runs:
+        stdout, stderr = run.communicate(timeout=120)
+        assert "Traceback" not in stderr and stdout.splitlines() == expected
+    cache = flake8.folder / ".reviewable_cache"
+    assert not [path for path in cache.rglob(".tmp-*")]
+    assert flake8("--select=RVW", ".") == expected

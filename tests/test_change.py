@@ -212,3 +212,29 @@ def test_git_measures_the_change_once_per_run_whatever_the_jobs(repo) -> None:
     assert codes(result.stdout.splitlines()) == ["RVW404"]
     calls = log.read_text().splitlines()
     assert sum(" --numstat " in call for call in calls) == 1
+
+
+def test_binary_files_and_names_with_quotes_and_newlines_are_read_safely(repo) -> None:
+    repo.write('odd "quoted"\nname.py', "x = 1\n")
+    (repo.folder / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00" * 50)
+    output = repo("--select=RVW403,RVW404", "--max-change-files=0", "--max-change-size=0", "a.py",
+                  'odd "quoted"\nname.py')
+    text = "\n".join(output)  # flake8 prints the newline in the file's name as it is
+    assert text.count(" RVW403 ") == 1 and text.count(" RVW404 ") == 1
+    assert text.startswith('odd "quoted"\nname.py:1:1: RVW403 the whole change is 1 changed lines in 1 files')
+    assert "spreads over 1 files" in text and "not counted: logo.png (binary)" in text
+
+
+def test_bare_repository_and_linked_worktree(repo, tmp_path_factory) -> None:
+    bare = tmp_path_factory.mktemp("bare") / "project.git"
+    subprocess.run(["git", "clone", "-q", "--bare", str(repo.folder), str(bare)], check=True)
+    (bare / "a.py").write_text(body(45))  # a stray file inside a bare repository: no work tree, no change
+    result = subprocess.run([sys.executable, "-m", "flake8", "--select=RVW", "--max-change-files=0", "a.py"],
+                            cwd=bare, capture_output=True, text=True)
+    assert "Traceback" not in result.stderr and codes(result.stdout.splitlines()) == ["RVW101"]
+    worktree = tmp_path_factory.mktemp("wt") / "tree"
+    git(repo.folder, "worktree", "add", "-q", str(worktree), "main")
+    (worktree / "a.py").write_text(body(6))
+    result = subprocess.run([sys.executable, "-m", "flake8", "--select=RVW4", "--max-change-files=0", "a.py"],
+                            cwd=worktree, capture_output=True, text=True)
+    assert codes(result.stdout.splitlines()) == ["RVW404"]

@@ -170,3 +170,24 @@ def test_odd_but_valid_files_never_crash(flake8, source: str) -> None:
     (flake8.folder / "a.py").write_bytes(source.encode(encoding))
     result = flake8.raw("--select=RVW,E902,E999", "a.py")
     assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
+
+
+@pytest.mark.parametrize(
+    ("args", "complaint"),
+    [
+        (["--reviewable-scope=sometimes"], "argument --reviewable-scope: invalid choice: 'sometimes'"),
+        (["--reviewable-base="], "argument --reviewable-base: expected auto, none or a git ref, got an empty value"),
+        (["--min-duplicate-size=x"], "argument --min-duplicate-size: expected a whole number, got 'x'"),
+    ],
+)
+def test_bad_plugin_settings_stop_flake8_with_an_option_error(flake8, args: list[str], complaint: str) -> None:
+    flake8.write("a.py", "x = 1\n")
+    result = flake8.raw(*args, "a.py")
+    assert result.returncode != 0 and "Traceback" not in result.stderr and complaint in result.stderr
+
+
+def test_huge_limits_are_accepted(flake8) -> None:
+    flake8.write("a.py", LONG_FUNCTION)
+    huge = str(10**30)
+    assert flake8("--select=RVW", f"--max-function-length={huge}", f"--max-cyclomatic-complexity={huge}", "a.py",
+                  expect_rc=0) == []
