@@ -44,8 +44,8 @@ def test_rewrapped_recommented_renamed_copy_in_another_file_is_found_at_its_firs
     flake8.write("b.py", "import os\n\n\n" + REWRAPPED)
     output = flake8("--select=RVW3", "a.py", "b.py")
     assert output == [
-        "a.py:2:1: RVW302 block of 7 statements is duplicated in b.py:6: move it where both files can use it",
-        "b.py:6:1: RVW302 block of 7 statements is duplicated in a.py:2: move it where both files can use it",
+        "a.py:2:1: RVW302 block of 7 statements (>= 6) is duplicated in b.py:6: move it where both files can use it",
+        "b.py:6:1: RVW302 block of 7 statements (>= 6) is duplicated in a.py:2: move it where both files can use it",
     ]
 
 
@@ -99,14 +99,14 @@ def test_every_copy_is_reported_once_naming_the_first_other_and_how_many_more(fl
     flake8.write("pkg/c.py", BLOCK)
     output = flake8("--select=RVW3", "pkg")
     assert output == [
-        "pkg/a.py:2:1: RVW302 block of 7 statements is duplicated in pkg/b.py:2 and 2 more copies: move it where "
-        "both files can use it",
-        "pkg/b.py:2:1: RVW301 block of 7 statements is duplicated at line 12 and 2 more copies: extract it into a "
-        "function both can call",
-        "pkg/b.py:12:1: RVW301 block of 7 statements is duplicated at line 2 and 2 more copies: extract it into a "
-        "function both can call",
-        "pkg/c.py:2:1: RVW302 block of 7 statements is duplicated in pkg/a.py:2 and 2 more copies: move it where "
-        "both files can use it",
+        "pkg/a.py:2:1: RVW302 block of 7 statements (>= 6) is duplicated in pkg/b.py:2 and 2 more copies: move it "
+        "where both files can use it",
+        "pkg/b.py:2:1: RVW301 block of 7 statements (>= 6) is duplicated at line 12 and 2 more copies: extract it "
+        "into a function both can call",
+        "pkg/b.py:12:1: RVW301 block of 7 statements (>= 6) is duplicated at line 2 and 2 more copies: extract it "
+        "into a function both can call",
+        "pkg/c.py:2:1: RVW302 block of 7 statements (>= 6) is duplicated in pkg/a.py:2 and 2 more copies: move it "
+        "where both files can use it",
     ]
 
 
@@ -133,7 +133,7 @@ def test_noqa_on_the_blocks_first_line_silences_that_copy(flake8) -> None:
     flake8.write("a.py", BLOCK.replace("    result = 0\n", "    result = 0  # noqa: RVW302\n"))
     flake8.write("b.py", BLOCK)
     assert flake8("--select=RVW3", "a.py", "b.py") == [
-        "b.py:2:1: RVW302 block of 7 statements is duplicated in a.py:2: move it where both files can use it"
+        "b.py:2:1: RVW302 block of 7 statements (>= 6) is duplicated in a.py:2: move it where both files can use it"
     ]
 
 
@@ -142,7 +142,7 @@ def test_editor_buffer_is_compared_with_the_project_on_disk(flake8) -> None:
     flake8.write("pkg/b.py", "x = 1\n")
     output = flake8("--select=RVW3", "-", "--stdin-display-name=pkg/b.py", stdin=REWRAPPED)
     assert output == [
-        "pkg/b.py:3:1: RVW302 block of 7 statements is duplicated in ./pkg/a.py:2: move it where both files can "
+        "pkg/b.py:3:1: RVW302 block of 7 statements (>= 6) is duplicated in ./pkg/a.py:2: move it where both files can "
         "use it"
     ]
     flake8.write("pkg/b.py", REWRAPPED)

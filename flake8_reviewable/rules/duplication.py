@@ -82,7 +82,9 @@ class DuplicateInFile(_DuplicateRule):
 
     code = "RVW301"
     summary = "block duplicated elsewhere in the same file"
-    message = "block of {size} statements is duplicated at {copies}: extract it into a function both can call"
+    message = (
+        "block of {size} statements (>= {limit}) is duplicated at {copies}: extract it into a function both can call"
+    )
     option = MIN_DUPLICATE_SIZE
     same_file = True
     valid = (Example(_COPY),)
@@ -90,9 +92,9 @@ class DuplicateInFile(_DuplicateRule):
         Example(
             _COPY + "\n\n" + _RENAMED_COPY,
             expected=(
-                "2:1: RVW301 block of 7 statements is duplicated at line 12: extract it into a function both "
+                "2:1: RVW301 block of 7 statements (>= 6) is duplicated at line 12: extract it into a function both "
                 "can call",
-                "12:1: RVW301 block of 7 statements is duplicated at line 2: extract it into a function both "
+                "12:1: RVW301 block of 7 statements (>= 6) is duplicated at line 2: extract it into a function both "
                 "can call",
             ),
         ),
@@ -121,7 +123,7 @@ class DuplicateInProject(_DuplicateRule):
 
     code = "RVW302"
     summary = "block duplicated in another file of the project"
-    message = "block of {size} statements is duplicated in {copies}: move it where both files can use it"
+    message = "block of {size} statements (>= {limit}) is duplicated in {copies}: move it where both files can use it"
     option = MIN_DUPLICATE_SIZE
     same_file = False
     valid = (Example(_COPY, options={"--min-duplicate-size": 8}),)
@@ -130,7 +132,7 @@ class DuplicateInProject(_DuplicateRule):
             _RENAMED_COPY,
             others={"billing.py": _COPY},
             expected=(
-                "2:1: RVW302 block of 7 statements is duplicated in billing.py:2: move it where both files can "
+                "2:1: RVW302 block of 7 statements (>= 6) is duplicated in billing.py:2: move it where both files can "
                 "use it",
             ),
         ),
