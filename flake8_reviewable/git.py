@@ -66,11 +66,14 @@ def project_root(start: Path) -> Path:
 
 
 def work_tree_top(cwd: Path) -> Path:
-    """The work tree's top folder; GitUnavailable outside a work tree (or in a bare repository)."""
+    """The work tree's top folder; GitUnavailable outside a work tree (or in a bare repository), GitFailed
+    when git refuses to read the repository (say, one owned by another user: "dubious ownership")."""
     try:
         top = run_git(["rev-parse", "--show-toplevel"], cwd).decode("utf-8", "surrogateescape").strip()
     except GitFailed as error:
-        raise GitUnavailable(str(error)) from None
+        if "not a git repository" in str(error) or "must be run in a work tree" in str(error):
+            raise GitUnavailable(str(error)) from None
+        raise
     if not top:
         raise GitUnavailable("not a work tree")
     return Path(top)
@@ -183,6 +186,6 @@ def text_at(commit: str, path: str, top: Path) -> str | None:
     """The text of ``path`` at ``commit``, or None when it did not exist there."""
     try:
         content = run_git(["cat-file", "blob", f"{commit}:{path}"], top)
-    except GitFailed:
+    except (GitFailed, GitUnavailable):
         return None
     return content.decode("utf-8", "replace")

@@ -48,18 +48,28 @@ def measure_run(base: str, checked: Iterable[str], cwd: Path, environment: Mappi
         return None
     try:
         top = git.work_tree_top(cwd)
+    except git.GitUnavailable:
+        return None
+    except git.GitFailed as error:
+        return _unmeasurable(cwd, checked, f"git cannot read this repository ({error})")
+    try:
         merge_base, problem = _merge_base(base, top, environment)
-        checked_paths = sorted(filter(None, (relative_to_top(path, top) for path in checked)))
-        if problem:
-            return RunChange(top, None, {}, None, checked_paths[0] if checked_paths else None, problem)
-        if merge_base is None:
-            return None
+        if problem or merge_base is None:
+            return _unmeasurable(top, checked, problem) if problem else None
         files = git.changed_files(merge_base, top)
         summary = summarize(files, git.generated_paths([item.path for item in files], top))
     except git.GitUnavailable:
         return None
-    anchor = _anchor(summary, set(checked_paths))
+    except git.GitFailed as error:
+        return _unmeasurable(top, checked, f"git failed while reading the change ({error})")
+    anchor = _anchor(summary, {relative_to_top(path, top) for path in checked})
     return RunChange(top, merge_base, {item.path: item for item in files}, summary, anchor)
+
+
+def _unmeasurable(top: Path, checked: Iterable[str], problem: str) -> RunChange:
+    """A run whose change cannot be measured: the reason goes, once, to the first checked file."""
+    paths = sorted(filter(None, (relative_to_top(path, top) for path in checked)))
+    return RunChange(top, None, {}, None, paths[0] if paths else None, problem)
 
 
 def _merge_base(base: str, top: Path, environment: Mapping[str, str]) -> tuple[str | None, str | None]:

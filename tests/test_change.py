@@ -238,3 +238,17 @@ def test_bare_repository_and_linked_worktree(repo, tmp_path_factory) -> None:
     result = subprocess.run([sys.executable, "-m", "flake8", "--select=RVW4", "--max-change-files=0", "a.py"],
                             cwd=worktree, capture_output=True, text=True)
     assert codes(result.stdout.splitlines()) == ["RVW404"]
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="needs root to give the repo away")
+def test_repository_git_refuses_to_read_gives_one_rvw400(repo) -> None:
+    repo.write("a.py", body(6))
+    for path in (repo.folder, *repo.folder.rglob("*")):
+        os.chown(path, 65534, 65534, follow_symlinks=False)  # nobody: git sees "dubious ownership"
+    environment = {key: value for key, value in os.environ.items() if not key.startswith("GIT_")}
+    environment["GIT_CONFIG_GLOBAL"] = os.devnull  # no safe.directory exception from the machine's config
+    result = subprocess.run([sys.executable, "-m", "flake8", "--select=RVW4", "--no-reviewable-cache", "a.py"],
+                            cwd=repo.folder, env=environment, capture_output=True, text=True)
+    assert "Traceback" not in result.stderr
+    assert result.stdout.startswith("a.py:1:1: RVW400 change locality cannot be measured: git cannot read this "
+                                    "repository (fatal: detected dubious ownership")
