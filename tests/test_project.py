@@ -39,3 +39,14 @@ def test_readme_documents_the_plugins_own_options() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for flag in ("--reviewable-cache-dir=PATH", "--no-reviewable-cache"):
         assert f"| `{flag}` |" in readme
+
+
+def test_guarantees_page_names_only_tests_that_exist() -> None:
+    page = (ROOT / "docs" / "guarantees.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"\b(test_[a-z0-9_]+)\b", page)) - {
+        f"test_{path.stem[5:]}" for path in (ROOT / "tests").glob("test_*.py")
+    }
+    defined = set()
+    for path in (ROOT / "tests").glob("test_*.py"):
+        defined.update(re.findall(r"^def (test_[a-z0-9_]+)", path.read_text(encoding="utf-8"), flags=re.MULTILINE))
+    assert named and named <= defined, named - defined
