@@ -9,6 +9,7 @@ unwritable turns the cache off for the run. Nothing outside the cache folder is 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import os
@@ -23,7 +24,7 @@ from pathlib import Path
 from flake8_reviewable.facts import FileFacts
 
 CACHE_DIR_NAME = ".reviewable_cache"
-_LAYOUT = "v1"
+_LAYOUT = "v2"
 
 
 @lru_cache(maxsize=1)
@@ -74,7 +75,7 @@ class FactsCache:
         try:
             data = json.loads(self._path(cache_key(text, salt)).read_text(encoding="utf-8"))
             return decode(data, kind)
-        except (OSError, ValueError, TypeError, KeyError):
+        except (OSError, ValueError, TypeError):
             return None
 
     def store(self, text: str, value: object, salt: str = "") -> None:
@@ -98,46 +99,77 @@ class FactsCache:
 
 
 def _plain(value: object) -> object:
-    """JSON-ready form of facts: dataclasses as objects, tuples as lists."""
-    if dataclasses.is_dataclass(value):
-        return dataclasses.asdict(value)
+    """JSON-ready form of facts: a dataclass as the list of its fields' values (in field order), a tuple as
+    a list. Positional, so entries stay small and decode fast."""
     if isinstance(value, tuple):
         return [_plain(item) for item in value]
+    if dataclasses.is_dataclass(value):
+        return [_plain(getattr(value, name)) for name in _field_names(type(value))]
     return value
+
+
+@lru_cache(maxsize=None)
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(field.name for field in dataclasses.fields(cls))
 
 
 def decode(value: object, hint: object) -> typing.Any:
     """Rebuild a value of type ``hint`` (facts dataclasses, tuples, optionals, ints, strings) from JSON,
-    raising TypeError or KeyError on anything that does not fit."""
-    origin = typing.get_origin(hint)
-    if dataclasses.is_dataclass(hint):
-        return hint(**{name: decode(value[name], field_hint) for name, field_hint in _field_hints(hint)})
-    if origin in (typing.Union, types.UnionType):
-        return _decode_optional(value, typing.get_args(hint))
-    if origin is tuple:
-        return _decode_tuple(value, typing.get_args(hint))
-    if hint in (int, str) and type(value) is hint:
-        return value
-    raise TypeError(f"{value!r} is not a {hint}")
-
-
-def _decode_optional(value: object, options: tuple) -> typing.Any:
-    if value is None and type(None) in options:
-        return None
-    return decode(value, next(option for option in options if option is not type(None)))
+    raising TypeError on anything that does not fit."""
+    return _decoder(hint)(value)
 
 
 @lru_cache(maxsize=None)
-def _field_hints(cls: type) -> tuple[tuple[str, object], ...]:
+def _decoder(hint: object) -> typing.Callable[[object], typing.Any]:
+    """A function that decodes and checks JSON for ``hint``, built once per type: a warm run decodes the
+    facts of every file, and inspecting type hints for each value cost most of its time."""
+    if dataclasses.is_dataclass(hint):
+        return _dataclass_decoder(hint)
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, types.UnionType):
+        inner = _decoder(next(option for option in typing.get_args(hint) if option is not type(None)))
+        return lambda value: None if value is None else inner(value)
+    if origin is tuple:
+        return _tuple_decoder(typing.get_args(hint))
+    if hint in (int, str):
+        return functools.partial(_scalar, hint)
+    raise TypeError(f"cannot decode {hint}")
+
+
+def _dataclass_decoder(cls: type) -> typing.Callable[[object], typing.Any]:
     hints = typing.get_type_hints(cls)
-    return tuple((field.name, hints[field.name]) for field in dataclasses.fields(cls))
+    fields = tuple(_decoder(hints[name]) for name in _field_names(cls))
+
+    def decode_dataclass(value: object) -> typing.Any:
+        if type(value) is not list or len(value) != len(fields):
+            raise TypeError(f"{cls.__name__} expects {len(fields)} values")
+        return cls(*[field(item) for field, item in zip(fields, value)])
+
+    return decode_dataclass
 
 
-def _decode_tuple(value: object, items: tuple) -> tuple:
-    if not isinstance(value, list):
-        raise TypeError(f"{value!r} is not a list")
+def _tuple_decoder(items: tuple) -> typing.Callable[[object], tuple]:
     if len(items) == 2 and items[1] is Ellipsis:
-        return tuple(decode(item, items[0]) for item in value)
-    if len(items) != len(value):
-        raise TypeError(f"{value!r} does not have {len(items)} items")
-    return tuple(decode(item, hint) for item, hint in zip(value, items))
+        item = _decoder(items[0])
+        return lambda value: tuple(map(item, _as_list(value)))
+    decoders = tuple(_decoder(hint) for hint in items)
+
+    def decode_fixed(value: object) -> tuple:
+        values = _as_list(value)
+        if len(values) != len(decoders):
+            raise TypeError(f"expected {len(decoders)} items")
+        return tuple(decoder(entry) for decoder, entry in zip(decoders, values))
+
+    return decode_fixed
+
+
+def _as_list(value: object) -> list:
+    if type(value) is not list:
+        raise TypeError(f"{value!r} is not a list")
+    return value
+
+
+def _scalar(kind: type, value: object) -> object:
+    if type(value) is not kind:
+        raise TypeError(f"{value!r} is not a {kind.__name__}")
+    return value

@@ -124,10 +124,12 @@ def _is_plain_binding(statement: ast.stmt, in_class: bool) -> bool:
     """``NAME = constant`` (a data table), a name or attribute bound to a bare name (``self.x = x``), or
     any assignment directly in a class body (model fields, declarative settings): runs made only of these
     declare things; they hold no logic worth extracting."""
-    value = getattr(statement, "value", None)
-    if not isinstance(statement, (ast.Assign, ast.AnnAssign)) or value is None:
+    if not isinstance(statement, (ast.Assign, ast.AnnAssign)):
         return False
-    return in_class or is_constant_literal(value) or isinstance(value, ast.Name)
+    if in_class:  # `name: int`, `name = Field(...)`: a declaration, with or without a value
+        return True
+    value = statement.value
+    return value is not None and (is_constant_literal(value) or isinstance(value, ast.Name))
 
 
 def _token(node: ast.AST, names: list[str]) -> str:

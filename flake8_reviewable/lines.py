@@ -16,7 +16,7 @@ def _holds_code(text: str) -> bool:
     return bool(stripped) and not stripped.startswith("#")
 
 
-def _set_lines(flags: list[bool], spans: Iterable[tuple[int, int]], value: bool) -> None:
+def _set_lines(flags: list[int], spans: Iterable[tuple[int, int]], value: int) -> None:
     for first, last in spans:
         for number in range(max(first, 1), min(last, len(flags) - 1) + 1):
             flags[number] = value
@@ -35,11 +35,12 @@ class ReviewableLines:
     """Counts reviewable lines in any range of a file in constant time."""
 
     def __init__(self, lines: Sequence[str], scan: ExpressionScan) -> None:
-        # flags[n] tells whether line n (1-based) is reviewable; flags[0] is a placeholder.
-        flags = [False, *map(_holds_code, lines)]
-        _set_lines(flags, scan.string_interiors, True)
-        _set_lines(flags, _collapsed_lines(lines, scan.collapsed_spans), False)
-        _set_lines(flags, scan.docstring_spans, False)
+        # flags[n] is 1 when line n (1-based) is reviewable; flags[0] is a placeholder. Integers, not
+        # booleans, so that every count is an int even for an empty file.
+        flags = [0, *(int(_holds_code(line)) for line in lines)]
+        _set_lines(flags, scan.string_interiors, 1)
+        _set_lines(flags, _collapsed_lines(lines, scan.collapsed_spans), 0)
+        _set_lines(flags, scan.docstring_spans, 0)
         self._running_total = list(accumulate(flags))
 
     def count(self, first: int, last: int) -> int:

@@ -10,7 +10,7 @@ import os
 import sqlite3
 import tokenize
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -38,6 +38,7 @@ class Session:
     from_stdin: bool = False
     run_change: RunChange | None = None
     index: ProjectIndex | StoredIndex | None = None
+    windows_by_path: dict[str, tuple[Window, ...]] = field(default_factory=dict)
 
     @classmethod
     def defaults(cls) -> Session:
@@ -89,7 +90,8 @@ class Session:
             return self._project_on_disk(options)
         index = ProjectIndex()
         for path in checked:
-            index.add(path, self._windows_of_path(path))
+            self.windows_by_path[path] = self._windows_of_path(path)
+            index.add(path, self.windows_by_path[path])
         index.freeze()
         return index
 
@@ -135,7 +137,10 @@ class Session:
     def _duplicates(self, filename: str, text: str, tree: ast.Module) -> tuple:
         if self.index is None:
             return ()
-        file_windows = self.windows_of(text, tree)
+        # The index was built from the same files on disk (forked workers inherit it): reuse their windows.
+        file_windows = self.windows_by_path.get(filename) if not self.from_stdin else None
+        if file_windows is None:
+            file_windows = self.windows_of(text, tree)
         index = self.index
         if isinstance(index, StoredIndex):
             index = index.index_for(window.fingerprint for window in file_windows)

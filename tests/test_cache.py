@@ -8,6 +8,7 @@ import sys
 
 import pytest
 
+from flake8_reviewable.cache import FactsCache, cache_key
 from flake8_reviewable.rules import ALL_RULES
 
 SOURCE = "def load(path):\n" + "".join(f"    step_{n} = path\n" for n in range(45)) + "    return path\n"
@@ -15,6 +16,12 @@ SOURCE = "def load(path):\n" + "".join(f"    step_{n} = path\n" for n in range(4
 
 def entries(folder) -> list:
     return sorted(folder.rglob("*.json"))
+
+
+def facts_entry(folder, text: str):
+    """The cache file holding the facts of ``text`` (entries are positional JSON: see cache._plain)."""
+    key = cache_key(text)
+    return folder / ".reviewable_cache" / "v2" / key[:2] / f"{key}.json"
 
 
 def test_every_rule_example_gives_the_same_output_cold_and_warm(flake8) -> None:
@@ -32,21 +39,21 @@ def test_every_rule_example_gives_the_same_output_cold_and_warm(flake8) -> None:
 def test_warm_run_reads_the_cache_instead_of_measuring(flake8) -> None:
     flake8.write("a.py", SOURCE)
     assert len(flake8("--select=RVW101", "a.py")) == 1
-    (entry,) = [path for path in entries(flake8.folder / ".reviewable_cache") if "functions" in path.read_text()]
+    entry = facts_entry(flake8.folder, SOURCE)
     data = json.loads(entry.read_text())
-    data["functions"][0]["length"] = 99
+    data[1][0][2] = 99  # FileFacts.functions[0].length
     entry.write_text(json.dumps(data))
     assert "is 99 lines long" in flake8("--select=RVW101", "a.py")[0]
 
 
-@pytest.mark.parametrize("garbage", ["", "{", '{"module": null}', "[1, 2]", '{"functions": "x"}', "\x00\xff"])
+@pytest.mark.parametrize("garbage", ["", "{", '{"module": null}', "[1, 2]", '[null, "x", null, []]', "\x00\xff"])
 def test_corrupt_entry_is_ignored_and_rewritten(flake8, garbage: str) -> None:
     flake8.write("a.py", SOURCE)
     expected = flake8("--select=RVW", "a.py")
-    (entry,) = [path for path in entries(flake8.folder / ".reviewable_cache") if "functions" in path.read_text()]
+    entry = facts_entry(flake8.folder, SOURCE)
     entry.write_text(garbage, encoding="latin-1")
     assert flake8("--select=RVW", "a.py") == expected
-    assert json.loads(entry.read_text())["functions"][0]["length"] == 46
+    assert json.loads(entry.read_text())[1][0][2] == 46
 
 
 def test_no_cache_option_writes_nothing(flake8) -> None:
@@ -124,3 +131,11 @@ def test_concurrent_runs_sharing_one_cache_agree_and_leave_no_partial_files(flak
     cache = flake8.folder / ".reviewable_cache"
     assert not [path for path in cache.rglob(".tmp-*")]
     assert flake8("--select=RVW", ".") == expected
+
+
+def test_empty_and_comment_only_files_are_cached_too(flake8) -> None:
+    flake8.write("empty.py", "")
+    flake8.write("comment.py", "# nothing here\n")
+    flake8("--select=RVW", ".", expect_rc=0)
+    cache = FactsCache(flake8.folder / ".reviewable_cache")
+    assert cache.load("") is not None and cache.load("# nothing here\n") is not None
