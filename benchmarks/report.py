@@ -1,0 +1,324 @@
+"""The targets of the design, checked against the medians, and the ``docs/performance.md`` page."""
+from __future__ import annotations
+
+import datetime
+import os
+import platform
+from dataclasses import dataclass
+from pathlib import Path
+
+from timing import Summary
+
+COLD_EXTRA_LIMIT = 1.0  # the plugin adds at most 1.0x flake8's default run, cold
+METRIC_EXTRA_LIMIT = 0.5  # the metric pass minus its libcst parse costs at most 0.5x the bare parse
+WARM_EXTRA_LIMIT = 0.05  # the plugin adds at most 5% to flake8's default run, warm
+EDITOR_SHARE_LIMIT_MS = 150
+RSS_LIMIT_MIB = 250
+PLUGIN_RUNS = ("cold", "warm", "select-cold", "select-warm")
+RUN_ORDER = (
+    "bare", "cold", "warm", "select-cold", "select-warm", "select-j2", "parse", "measure", "duplicates", "pylint",
+    "radon", "complexipy", "editor-bare", "editor-cold", "editor-edited", "editor-warm",
+)
+FLAKE8_RUNS = ("bare", *PLUGIN_RUNS, "select-j2")
+LABELS = {
+    "bare": "flake8 default checks, no plugin (`-j1`)",
+    "cold": "flake8 + plugin, cold cache (`-j1`)",
+    "warm": "flake8 + plugin, warm cache (`-j1`)",
+    "select-cold": "flake8 `--select=RVW`, cold cache (`-j1`)",
+    "select-warm": "flake8 `--select=RVW`, warm cache (`-j1`)",
+    "select-j2": "flake8 `--select=RVW`, cold cache, `-j2`",
+    "parse": "`libcst.parse_module` of every file (process)",
+    "measure": "`metrics.measure` of every file (process)",
+    "duplicates": "duplicate search from scratch: read, parse, index, find (process)",
+    "pylint": "`pylint --disable=all --enable=duplicate-code`",
+    "radon": "`radon cc`",
+    "complexipy": "`complexipy`",
+    "editor-bare": "editor: flake8 on stdin, no plugin",
+    "editor-cold": "editor: + plugin, empty cache (indexes the project)",
+    "editor-edited": "editor: + plugin, project cached, buffer edited",
+    "editor-warm": "editor: + plugin, everything cached",
+}
+
+
+@dataclass(frozen=True)
+class Results:
+    """Everything one benchmark run measured."""
+
+    corpus: str
+    version: str
+    files: int
+    lines: int
+    rounds: int
+    editor_repetitions: int
+    editor_file: tuple[str, int]
+    summaries: dict[str, Summary]
+    rss_max: dict[str, float]
+    profile: dict
+    load: tuple[str, str] = ("", "")
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Target:
+    """One target of the design: the limit, what was measured, and whether it is met (None: not measured)."""
+
+    name: str
+    limit: str
+    measured: str
+    met: bool | None
+
+
+def _extra(summaries: dict[str, Summary], key: str) -> tuple[float, float, float]:
+    """Seconds the run ``key`` adds to flake8's default run, and that as a share of it, wall and CPU."""
+    bare, run = summaries["bare"], summaries[key]
+    return run.wall - bare.wall, (run.wall - bare.wall) / bare.wall, (run.cpu - bare.cpu) / bare.cpu
+
+
+def cold_target(summaries: dict[str, Summary]) -> Target:
+    extra, share, cpu_share = _extra(summaries, "cold")
+    _, select_share, _ = _extra(summaries, "select-cold")
+    measured = (
+        f"+{extra:.2f} s over {summaries['bare'].wall:.2f} s = {share:.2f}x (CPU {cpu_share:.2f}x); "
+        f"`--select=RVW` alone: {select_share + 1:.2f}x the default run"
+    )
+    return Target("cold run: plugin's extra time vs flake8 default", f"<= {COLD_EXTRA_LIMIT:.1f}x", measured,
+                  share <= COLD_EXTRA_LIMIT)
+
+
+def metric_target(summaries: dict[str, Summary]) -> Target:
+    parse, measure = summaries["parse"].inner, summaries["measure"].inner
+    share = (measure["seconds"] - parse["seconds"]) / parse["seconds"]
+    cpu_share = (measure["cpu"] - parse["cpu"]) / parse["cpu"]
+    measured = (
+        f"{measure['seconds']:.2f} s - {parse['seconds']:.2f} s parse = {measure['seconds'] - parse['seconds']:.2f} s"
+        f" = {share:.2f}x the bare parse (CPU {cpu_share:.2f}x)"
+    )
+    return Target("metric pass beyond its libcst parse vs bare parse", f"<= {METRIC_EXTRA_LIMIT:.1f}x", measured,
+                  share <= METRIC_EXTRA_LIMIT)
+
+
+def warm_target(summaries: dict[str, Summary]) -> Target:
+    extra, share, cpu_share = _extra(summaries, "warm")
+    measured = f"+{extra:.2f} s over {summaries['bare'].wall:.2f} s = {share:.1%} (CPU {cpu_share:.1%})"
+    return Target("warm run: plugin's extra time vs flake8 default", f"<= {WARM_EXTRA_LIMIT:.0%}", measured,
+                  share <= WARM_EXTRA_LIMIT)
+
+
+def _editor_share_ms(results: Results, key: str) -> tuple[float, float]:
+    bare, run = results.summaries["editor-bare"], results.summaries[key]
+    return 1000 * (run.wall - bare.wall), 1000 * (run.cpu - bare.cpu)
+
+
+def editor_target(results: Results) -> Target:
+    """Judged on the edited buffer: the buffer itself is never cached (a cold file), the project around it
+    is, as in an editor after the first run."""
+    share_ms, cpu_ms = _editor_share_ms(results, "editor-edited")
+    empty_ms, _ = _editor_share_ms(results, "editor-cold")
+    warm_ms, _ = _editor_share_ms(results, "editor-warm")
+    path, lines = results.editor_file
+    measured = (
+        f"{share_ms:.0f} ms (CPU {cpu_ms:.0f} ms) on `{path}` ({lines} lines), buffer edited, project cached; "
+        f"empty cache: {empty_ms:.0f} ms; everything cached: {warm_ms:.0f} ms"
+    )
+    return Target("editor: plugin share, one file on stdin", f"<= {EDITOR_SHARE_LIMIT_MS} ms", measured,
+                  share_ms <= EDITOR_SHARE_LIMIT_MS)
+
+
+def memory_target(results: Results) -> Target:
+    peak = max(results.rss_max[key] for key in PLUGIN_RUNS)
+    measured = f"{peak:.0f} MiB, largest of the plugin's runs (no plugin: {results.rss_max['bare']:.0f} MiB)"
+    return Target("peak RSS of a `-j1` run with the plugin", f"<= {RSS_LIMIT_MIB} MiB", measured,
+                  peak <= RSS_LIMIT_MIB)
+
+
+def duplication_target(summaries: dict[str, Summary]) -> Target:
+    # Process against process: both wall times include start-up, imports and parsing every file.
+    pylint, ours = summaries.get("pylint"), summaries["duplicates"]
+    if pylint is None:
+        return Target("cross-file duplication faster than pylint", "< pylint", "pylint not run (--quick)", None)
+    measured = (
+        f"{ours.wall:.2f} s (CPU {ours.cpu:.2f} s, {ours.inner.get('duplicates', 0):.0f} blocks) vs pylint "
+        f"duplicate-code {pylint.wall:.2f} s (CPU {pylint.cpu:.2f} s)"
+    )
+    return Target("cross-file duplication faster than pylint", "< pylint", measured, ours.wall < pylint.wall)
+
+
+def parallel_target(summaries: dict[str, Summary]) -> Target:
+    one, two = summaries["select-cold"], summaries["select-j2"]
+    same = one.duplicates_digest == two.duplicates_digest
+    measured = f"{one.duplicates} RVW30x findings with `-j1`, {two.duplicates} with `-j2`, " + (
+        "identical" if same else "**different**"
+    )
+    return Target("duplicates identical with `-j1` and `-j2`", "identical", measured, same)
+
+
+def targets(results: Results) -> list[Target]:
+    """Every target of the design, checked against this run's medians."""
+    summaries = results.summaries
+    return [
+        cold_target(summaries),
+        metric_target(summaries),
+        warm_target(summaries),
+        editor_target(results),
+        memory_target(results),
+        duplication_target(summaries),
+        parallel_target(summaries),
+    ]
+
+
+def _verdict(met: bool | None) -> str:
+    return {True: "met", False: "**not met**", None: "n/a"}[met]
+
+
+def targets_table(rows: list[Target]) -> list[str]:
+    lines = ["| target | limit | measured | verdict |", "|---|---|---|---|"]
+    lines += [f"| {row.name} | {row.limit} | {row.measured} | {_verdict(row.met)} |" for row in rows]
+    return lines
+
+
+def _runs_row(key: str, summary: Summary, bare: Summary) -> str:
+    ratio = f"{summary.wall / bare.wall:.2f}x" if not key.startswith("editor") else ""
+    findings = f"{summary.output_lines} ({summary.rvw_lines} RVW)" if key in FLAKE8_RUNS else ""
+    written = "" if summary.cache_written is None else summary.cache_written
+    return (
+        f"| {LABELS[key]} | {summary.wall:.2f} | {summary.cpu:.2f} | {summary.rss_mib:.0f} | {ratio} | "
+        f"{findings} | {written} | {summary.runs} |"
+    )
+
+
+def runs_table(results: Results) -> list[str]:
+    lines = [
+        "| run | wall s | CPU s | peak RSS MiB | x flake8 default | output lines | cache entries written | runs |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    summaries = results.summaries
+    lines += [_runs_row(key, summaries[key], summaries["bare"]) for key in RUN_ORDER if key in summaries]
+    return lines
+
+
+PASS_ROWS = (
+    ("seconds", "wall s"), ("cpu", "CPU s"), ("files", "files timed"), ("errors", "files libcst rejected"),
+    ("skipped", "files Python rejects (skipped)"), ("duplicates", "duplicated blocks found"),
+    ("import_libcst", "`import libcst`, s (not in the sums)"),
+)
+
+
+COUNTS = ("files", "errors", "skipped", "duplicates")
+
+
+def _cell(values: dict, key: str) -> str:
+    if key not in values:
+        return ""
+    return f"{values[key]:.0f}" if key in COUNTS else f"{values[key]:.3g}"
+
+
+def passes_table(results: Results) -> list[str]:
+    passes = [results.summaries[key].inner for key in ("parse", "measure", "duplicates")]
+    lines = ["| in-process sum | libcst parse | metric pass | duplicate search |", "|---|---|---|---|"]
+    lines += [f"| {label} | " + " | ".join(_cell(values, key) for values in passes) + " |" for key, label in PASS_ROWS]
+    return lines
+
+
+def render_targets(results: Results, rows: list[Target]) -> str:
+    """The terminal summary: what was measured, the runs, and the targets."""
+    head = (
+        f"{results.corpus} {results.version}: {results.files} files, {results.lines} lines; "
+        f"medians of {results.rounds} round(s), editor {results.editor_repetitions} run(s)"
+    )
+    return "\n".join([head, "", *runs_table(results), "", *passes_table(results), "", *targets_table(rows)])
+
+
+def cpu_model() -> str:
+    try:
+        text = Path("/proc/cpuinfo").read_text(encoding="utf-8")
+    except OSError:
+        return platform.processor() or "unknown"
+    models = [line.split(":", 1)[1].strip() for line in text.splitlines() if line.startswith("model name")]
+    return models[0] if models else "unknown"
+
+
+def machine_lines(results: Results, package_versions: dict[str, str]) -> list[str]:
+    packages = ", ".join(f"{name} {version}" for name, version in package_versions.items())
+    return [
+        f"- date: {datetime.date.today().isoformat()}",
+        f"- plugin code measured: {results.source}",
+        f"- CPUs (`nproc`): {len(os.sched_getaffinity(0))}; model: {cpu_model()}",
+        f"- OS: {platform.platform()}",
+        f"- Python: {platform.python_version()} ({platform.python_implementation()})",
+        f"- packages: {packages}",
+        f"- load average (1, 5, 15 min) before / after: {results.load[0]} / {results.load[1]}",
+    ]
+
+
+METHOD = """\
+- Every flake8 run is `-j1` over the whole extracted sdist (`flake8 --isolated -j1 .`, so the corpus' own
+  `[flake8]` settings are ignored), output to a file. The sdist is copied to a temporary folder outside any
+  git work tree first, so change awareness (RVW4xx) stays silent, as for any unpacked sdist. Cases run
+  interleaved: each round runs every case once, in the order of the table; medians over the rounds are reported.
+- Wall time is measured around each child process; CPU (user + sys) and peak RSS are the child's own
+  (`os.wait4`), so they do not depend on what else runs on the machine.
+- Cold: `--reviewable-cache-dir` points at a new empty folder; warm: the next run reuses the folder the cold
+  run filled, nothing changed. "Cache entries written" counts the entries a run (re)wrote: in a warm run,
+  the files it measured again because their entry could not be read back.
+- The libcst parse and the metric pass run in one process each (plugin environment), timed in-process per
+  file and summed; reading files and `ast.parse` (which flake8 does anyway) are not timed, nor is
+  `import libcst` (shown apart).
+- Three environments under `.bench/`: `bare` (flake8 only, same version), `plugin` (flake8 + this repository,
+  not editable, with libcst and radon), `peers` (pylint, radon, complexipy). flake8 loads every installed
+  `flake8.extension` entry point; radon registers one (`radon.contrib.flake8`), so radon is kept out of `bare`.
+  In `plugin` it is there because the plugin depends on radon: it is part of what a user installs, and its
+  checker returns at once unless `--radon-max-cc` is set, so it costs its import and one call per file.
+- Duplicate search: the plugin's own functions (`duplication.windows`, `ProjectIndex`, `find_duplicates`) in
+  one process over every file, reading and `ast.parse` included (pylint's time includes its parsing too), no
+  cache; compared with `pylint --disable=all --enable=duplicate-code` on the same files.
+- Peers run from the `peers` environment on the same file list. complexipy is compiled and uses several
+  threads (CPU can exceed wall); it keeps a `.complexipy_cache` in the corpus copy, so its rounds after the
+  first may read it (on Django a run takes about 0.5 s either way).
+- Editor: the corpus file closest to 1,000 lines, passed on stdin (`flake8 - --stdin-display-name=PATH`).
+  The plugin share is the median with the plugin minus the median without. With an empty cache the plugin
+  indexes every file of the project for duplicates, once; after that an editor sends a buffer whose text is
+  new while the project is cached ("buffer edited": a unique comment line is appended for each run), and
+  that is the case the target is judged on.
+"""
+
+
+def reproduce_lines(results: Results) -> list[str]:
+    return [
+        "```",
+        f"python benchmarks/run.py --corpus {results.corpus} --rounds {results.rounds}",
+        "```",
+        "It downloads the sdist into `.corpora/` and creates the environments under `.bench/` (once; the plugin",
+        "is reinstalled whenever its sources change). `--quick` gives a one-round smoke run without peers.",
+    ]
+
+
+def profile_lines(results: Results) -> list[str]:
+    if not results.profile:
+        return ["Not profiled in this run."]
+    files = ", ".join(f"`{path}`" for path in results.profile["files"])
+    return [
+        f"cProfile of `metrics.measure` on the largest files ({files}), top functions by cumulative time, then by",
+        "own (internal) time. Times are inflated by the profiler, shares between functions are what matters.",
+        "", "```", *results.profile["cumulative"].strip().splitlines(), "```",
+        "", "```", *results.profile["internal"].strip().splitlines(), "```",
+    ]
+
+
+def render_doc(results: Results, rows: list[Target], package_versions: dict[str, str]) -> str:
+    """The whole ``docs/performance.md`` page."""
+    title = (
+        f"Measured by `benchmarks/run.py` on {results.corpus} {results.version} ({results.files} Python files, "
+        f"{results.lines} lines), medians of {results.rounds} round(s); editor case {results.editor_repetitions} "
+        "runs. Targets are those of the design (\"Targets\")."
+    )
+    sections = [
+        ["# Performance", "", title],
+        ["## Targets", "", *targets_table(rows)],
+        ["## All runs", "", *runs_table(results)],
+        ["## Metric pass and libcst parse, in-process", "", *passes_table(results)],
+        ["## Where the metric pass spends its time", "", *profile_lines(results)],
+        ["## Machine", "", *machine_lines(results, package_versions)],
+        ["## How the numbers are taken", "", METHOD.rstrip()],
+        ["## How to reproduce", "", *reproduce_lines(results)],
+    ]
+    return "\n\n".join("\n".join(section) for section in sections) + "\n"

@@ -1,0 +1,198 @@
+"""Benchmark flake8-reviewable against the targets of the design (shared design.md, "Targets").
+
+    python benchmarks/run.py [--corpus django|flask|requests] [--rounds N] [--quick]
+
+Downloads the pinned corpus sdist into ``.corpora/``, creates (once) three virtual environments under
+``.bench/`` (see ``environment.py``), then times, interleaved over ``--rounds`` rounds (medians reported):
+flake8's default checks without the plugin; with it, cold (empty cache) and warm; ``--select=RVW`` cold and
+warm, and cold with ``-j2``; the bare ``libcst.parse_module`` of every file, the plugin's metric pass alone and
+its duplicate search alone; pylint's duplicate-code check, ``radon cc`` and complexipy on the same files; and
+the editor case (the file closest to 1,000 lines on stdin). Prints a table of every target, met or not, and
+for Django writes ``docs/performance.md``. Standard library only; every tool runs in its own environment.
+"""
+from __future__ import annotations
+
+import argparse
+import ast
+import dataclasses
+import sys
+import tempfile
+import tokenize
+import warnings
+from pathlib import Path
+
+from environment import (
+    CORPORA, REPO, Venvs, corpus_root, prepare_venvs, python_files, source_state, versions, working_copy,
+)
+from report import Results, render_doc, render_targets, targets
+from timing import CACHE, Case, Sample, print_progress, run_command, run_rounds, summarise
+
+PASSES = Path(__file__).resolve().parent / "passes.py"
+EDITOR_LINES = 1000
+QUICK_EDITOR_REPETITIONS = 5
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--corpus", choices=sorted(CORPORA), default="django")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds; medians are reported")
+    parser.add_argument("--editor-repetitions", type=int, default=30, help="runs of each editor case")
+    parser.add_argument("--editor-cold-repetitions", type=int, default=5,
+                        help="runs of the editor case with an empty cache (it indexes the whole project)")
+    parser.add_argument(
+        "--quick", action="store_true",
+        help=f"one round, {QUICK_EDITOR_REPETITIONS} editor runs, no peer tools or profile, no doc written",
+    )
+    parser.add_argument("--corpus-dir", type=Path, default=REPO / ".corpora")
+    parser.add_argument("--bench-dir", type=Path, default=REPO / ".bench")
+    parser.add_argument(
+        "--output", type=Path, default=None,
+        help="where to write the report (default: docs/performance.md for django, none for the others)",
+    )
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.rounds, args.editor_repetitions, args.editor_cold_repetitions = 1, QUICK_EDITOR_REPETITIONS, 1
+    if args.output is None and args.corpus == "django" and not args.quick:
+        args.output = REPO / "docs" / "performance.md"
+    return args
+
+
+def flake8_cases(venvs: Venvs, root: Path) -> list[Case]:
+    """flake8 over the whole tree, config files ignored (``--isolated``): bare, then the plugin, ``-j1``; last
+    ``--select=RVW -j2``, whose duplicates must be those of ``-j1``."""
+    bare = (venvs.tool("bare", "flake8"), "--isolated", "-j1", ".")
+    plugin = (venvs.tool("plugin", "flake8"), "--isolated", "-j1", f"--reviewable-cache-dir={CACHE}", ".")
+    select = (*plugin, "--select=RVW")
+    return [
+        Case("bare", "flake8 default checks, no plugin", bare, root),
+        Case("cold", "flake8 + plugin, cold cache", plugin, root, cache="all", cold=True),
+        Case("warm", "flake8 + plugin, warm cache", plugin, root, cache="all"),
+        Case("select-cold", "flake8 --select=RVW, cold cache", select, root, cache="select", cold=True),
+        Case("select-warm", "flake8 --select=RVW, warm cache", select, root, cache="select"),
+        Case("select-j2", "flake8 --select=RVW -j2, cold cache", (*select, "-j2"), root, cache="j2", cold=True),
+    ]
+
+
+def pass_cases(venvs: Venvs, root: Path, file_list: Path) -> list[Case]:
+    """The bare libcst parse, the metric pass and the duplicate search, each in one process of the plugin
+    environment."""
+    python = venvs.tool("plugin", "python")
+    modes = (
+        ("parse", "libcst.parse_module, every file"),
+        ("measure", "metrics.measure, every file"),
+        ("duplicates", "duplicate search from scratch"),
+    )
+    return [Case(mode, label, (python, str(PASSES), mode, str(file_list)), root, json_output=True)
+            for mode, label in modes]
+
+
+def peer_cases(venvs: Venvs, root: Path, files: list[str]) -> list[Case]:
+    """Other tools on the same files, from the ``peers`` environment."""
+    pylint = (venvs.tool("peers", "pylint"), "--disable=all", "--enable=duplicate-code", "--persistent=n", "-j1")
+    return [
+        Case("pylint", "pylint --disable=all --enable=duplicate-code", (*pylint, *files), root),
+        Case("radon", "radon cc", (venvs.tool("peers", "radon"), "cc", *files), root),
+        Case("complexipy", "complexipy", (venvs.tool("peers", "complexipy"), *files), root),
+    ]
+
+
+def editor_cases(venvs: Venvs, root: Path, path: str) -> list[Case]:
+    """One file on stdin, as an editor sends the unsaved buffer: without the plugin; with it and an empty
+    cache; with the project cached and the buffer edited (its text never seen before); all cached."""
+    stdin = root / path
+    bare = (venvs.tool("bare", "flake8"), "--isolated", "-", f"--stdin-display-name={path}")
+    plugin = (venvs.tool("plugin", "flake8"), *bare[1:], f"--reviewable-cache-dir={CACHE}")
+    return [
+        Case("editor-bare", "editor: flake8, no plugin", bare, root, stdin=stdin),
+        Case("editor-cold", "editor: plugin, empty cache", plugin, root, stdin=stdin, cache="editor", cold=True),
+        Case("editor-edited", "editor: plugin, edited buffer", plugin, root, stdin=stdin, cache="editor",
+             edited=True),
+        Case("editor-warm", "editor: plugin, all cached", plugin, root, stdin=stdin, cache="editor"),
+    ]
+
+
+def time_editor(args: argparse.Namespace, cases: list[Case], scratch: Path) -> dict[str, list[Sample]]:
+    """The editor cases: all of them ``--editor-cold-repetitions`` times, then all but the empty-cache one
+    (the slowest: it indexes the whole project) up to ``--editor-repetitions``, on the cache left behind."""
+    caches: dict[str, Path] = {}
+    cold_runs = min(args.editor_cold_repetitions, args.editor_repetitions)
+    samples = run_rounds(cases, cold_runs, scratch, print_progress(cold_runs), caches)
+    others = [case for case in cases if not case.cold]
+    more = run_rounds(others, args.editor_repetitions - cold_runs, scratch, print_progress(args.editor_repetitions),
+                      caches)
+    for key, runs in more.items():
+        samples[key].extend(runs)
+    return samples
+
+
+def parses(path: Path) -> bool:
+    try:
+        with tokenize.open(path) as handle, warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ast.parse(handle.read())
+        return True
+    except (SyntaxError, UnicodeDecodeError, ValueError):
+        return False
+
+
+def line_count(path: Path) -> int:
+    with open(path, "rb") as stream:
+        return sum(1 for _ in stream)
+
+
+def editor_file(root: Path, files: list[str]) -> tuple[str, int]:
+    """The Python file whose length is closest to 1,000 lines (ties: by path), and its length."""
+    lengths = sorted((abs(line_count(root / path) - EDITOR_LINES), path) for path in files)
+    path = next(path for _, path in lengths if parses(root / path))
+    return path, line_count(root / path)
+
+
+def run_all(args: argparse.Namespace, venvs: Venvs, root: Path, scratch: Path) -> Results:
+    """Time every case; ``scratch`` holds the file list, the cache folders and the edited buffers."""
+    files = python_files(root)
+    file_list = scratch / "files.txt"
+    file_list.write_text("\n".join(files) + "\n", encoding="utf-8")
+    cases = flake8_cases(venvs, root) + pass_cases(venvs, root, file_list)
+    if not args.quick:
+        cases += peer_cases(venvs, root, files)
+    samples = run_rounds(cases, args.rounds, scratch, print_progress(args.rounds))
+    path, lines = editor_file(root, files)
+    samples.update(time_editor(args, editor_cases(venvs, root, path), scratch))
+    profile = {} if args.quick else run_command(
+        [venvs.tool("plugin", "python"), str(PASSES), "profile", str(file_list)], root, json_output=True
+    ).inner
+    return Results(
+        corpus=args.corpus, version=CORPORA[args.corpus], files=len(files),
+        lines=sum(line_count(root / path) for path in files), rounds=args.rounds,
+        editor_repetitions=args.editor_repetitions, editor_file=(path, lines),
+        summaries={key: summarise(runs) for key, runs in samples.items()},
+        rss_max={key: max(sample.rss_mib for sample in runs) for key, runs in samples.items()},
+        profile=profile,
+    )
+
+
+def load_average() -> str:
+    try:
+        return " ".join(Path("/proc/loadavg").read_text(encoding="utf-8").split()[:3])
+    except OSError:
+        return "unknown"
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
+    venvs = prepare_venvs(args.bench_dir, sys.executable)
+    source = source_state(venvs)  # now: the repository may change while the benchmark runs
+    root = corpus_root(args.corpus_dir, args.corpus, venvs.tool("bare", "python"))
+    load_before = load_average()
+    with tempfile.TemporaryDirectory(prefix="reviewable-bench-") as scratch:
+        results = run_all(args, venvs, working_copy(root, Path(scratch)), Path(scratch))
+    results = dataclasses.replace(results, load=(load_before, load_average()), source=source)
+    rows = targets(results)
+    print(render_targets(results, rows))
+    if args.output:
+        args.output.write_text(render_doc(results, rows, versions(venvs)), encoding="utf-8")
+        print(f"wrote {args.output}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
