@@ -15,10 +15,9 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from flake8.discover_files import expand_paths
-
 from flake8_reviewable.cache import CACHE_DIR_NAME, FactsCache
 from flake8_reviewable.context import FileContext
+from flake8_reviewable.discovery import expand_paths
 from flake8_reviewable.duplication import ProjectIndex, Window, find_duplicates, windows
 from flake8_reviewable.facts import FileFacts
 from flake8_reviewable.git import project_root
@@ -152,12 +151,7 @@ class Session:
 def _checked_files(options: Any, paths: Iterable[str]) -> list[str]:
     """The files flake8 checks for these paths, as flake8 itself finds and names them (``-`` as on stdin)."""
     exclude = (*options.exclude, *options.extend_exclude)
-    files = expand_paths(
-        paths=list(paths),
-        stdin_display_name=options.stdin_display_name,
-        filename_patterns=options.filename,
-        exclude=exclude,
-    )
+    files = expand_paths(list(paths), options.stdin_display_name, options.filename, exclude)
     return [options.stdin_display_name if name == "-" else name for name in files]
 
 

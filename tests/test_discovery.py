@@ -1,0 +1,41 @@
+"""Our file discovery must list exactly what flake8's own lists: same files, same order."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from flake8.discover_files import expand_paths as flake8_expand_paths
+
+from flake8_reviewable.discovery import expand_paths
+
+TREE = [
+    "pkg/a.py", "pkg/b.pyi", "pkg/notes.txt", "pkg/sub/c.py", "pkg/__pycache__/a.cpython-311.pyc",
+    "build/lib/x.py", "tests/test_a.py", "tests/data/fixture.py", ".tox/py/lib.py", "x.egg/y.py", "script",
+]
+
+
+@pytest.mark.parametrize(
+    ("paths", "patterns", "exclude"),
+    [
+        ([], ["*.py"], [".svn", "CVS", ".bzr", ".hg", ".git", "__pycache__", ".tox", ".nox", ".eggs", "*.egg"]),
+        (["."], ["*.py", "*.pyi"], ["build", "tests/data"]),
+        (["pkg", "tests", "script"], ["*.py"], ["*/sub/*"]),
+        (["pkg/a.py", "-"], ["*.py"], []),
+        ([], [], ["*.txt"]),
+    ],
+)
+def test_same_files_in_the_same_order_as_flake8(tmp_path: Path, paths, patterns, exclude) -> None:
+    for name in TREE:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x = 1\n")
+    cwd = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        ours = list(expand_paths(paths, "stdin", patterns, exclude))
+        theirs = list(flake8_expand_paths(
+            paths=paths, stdin_display_name="stdin", filename_patterns=patterns, exclude=exclude
+        ))
+    finally:
+        os.chdir(cwd)
+    assert ours == theirs and ours
