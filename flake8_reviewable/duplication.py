@@ -237,19 +237,17 @@ def find_duplicates(path: str, file_windows: Sequence[Window], index: ProjectInd
 
 def _merge(matched: list[tuple[Window, tuple[Copy, ...], int]]) -> list[Duplicate]:
     """Overlapping duplicated windows of one run become one block; a block inside another disappears."""
-    groups: list[tuple[Window, tuple[Copy, ...], int, dict[int, int]]] = []
+    groups: list[list] = []  # [first window, its copies, their count, sizes by statement index, last line]
     for window, others, total in matched:
         sizes = {window.start + offset: size for offset, size in enumerate(window.sizes)}
-        last_group = groups[-1] if groups else None
-        if last_group and last_group[0].run == window.run and window.start <= max(last_group[3]):
-            last_group[3].update(sizes)
-            groups[-1] = (last_group[0], last_group[1], last_group[2], last_group[3])
+        group = groups[-1] if groups else None
+        if group and group[0].run == window.run and window.start <= max(group[3]):
+            group[3].update(sizes)
+            group[4] = max(group[4], window.last)
             continue
-        groups.append((window, others, total, sizes))
-    blocks = []
-    for window, others, total, sizes in groups:
-        last = max(item.last for item, *_ in matched if item.run == window.run and item.start in sizes)
-        blocks.append(Duplicate(window.first, last, sum(sizes.values()), others, total))
+        groups.append([window, others, total, sizes, window.last])
+    blocks = [Duplicate(window.first, last, sum(sizes.values()), others, total)
+              for window, others, total, sizes, last in groups]
     return [block for block in blocks if not any(_inside(block, other) for other in blocks if other is not block)]
 
 

@@ -22,7 +22,8 @@ def _parses(source: str) -> ast.Module | None:
 
 @pytest.mark.slow
 @pytest.mark.filterwarnings("ignore::SyntaxWarning", "ignore::DeprecationWarning")
-@settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+# derandomize: the same 300 programs every run, so CI's time and verdict do not depend on the draw.
+@settings(max_examples=300, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 @given(source=hypothesmith.from_grammar() | hypothesmith.from_node())
 def test_any_valid_program_goes_through_every_rule_and_keeps_the_invariants(source: str) -> None:
     tree = _parses(source)
