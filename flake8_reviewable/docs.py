@@ -39,6 +39,7 @@ def _command(example: Example) -> str:
 def _render_example(example: Example) -> str:
     source = example.shown or example.source
     output = "".join(f"example.py:{line}\n" for line in example.expected) or "(no finding)\n"
+    output += "".join(f"{name}:... (its own findings, not shown)\n" for name in example.others)
     before = f"At the merge base, `example.py` held:\n```python\n{example.base}```\nNow:\n" if example.base else ""
     beside = "".join(f"Beside it, `{name}`:\n```python\n{text}```\n" for name, text in example.others.items())
     intro = "`example.py`:\n" if beside else ""
