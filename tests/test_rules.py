@@ -28,9 +28,21 @@ def test_codes_are_unique_and_follow_flake8s_pattern() -> None:
     assert all(re.fullmatch(r"RVW[0-9]{3}", code) for code in codes)
 
 
-def test_every_rule_class_is_registered() -> None:
-    assert set(ALL_RULES) == set(Rule.registry) and len(ALL_RULES) >= 7
-    assert all("code" in vars(rule) for rule in ALL_RULES)
+def test_every_rule_class_in_the_rules_package_is_registered() -> None:
+    # A rule module that rules/__init__.py forgot to import would define classes nobody runs.
+    import importlib
+    import pkgutil
+
+    import flake8_reviewable.rules as package
+
+    defined = set()
+    for module_info in pkgutil.iter_modules(package.__path__):
+        module = importlib.import_module(f"{package.__name__}.{module_info.name}")
+        defined.update(
+            value for value in vars(module).values()
+            if inspect.isclass(value) and issubclass(value, Rule) and "code" in vars(value)
+        )
+    assert defined == set(ALL_RULES) and len(ALL_RULES) == len(Rule.registry)
 
 
 @pytest.mark.parametrize("rule", ALL_RULES, ids=lambda rule: rule.code)
