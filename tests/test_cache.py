@@ -75,20 +75,45 @@ def test_unwritable_cache_location_means_running_without_a_cache(flake8) -> None
     assert len(flake8("--select=RVW", "--reviewable-cache-dir=/proc/self/no-such-folder", "a.py")) == 1
 
 
-@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root ignores read-only permission bits")
-def test_read_only_cache_is_still_read(flake8) -> None:
+def read_only_command(cache) -> list[str]:
+    """The command prefix that runs flake8 with ``cache`` read-only. Permission bits stop everyone but root;
+    for root (as in CI) the folder is bind-mounted read-only in a private mount namespace instead."""
+    if os.geteuid() != 0:
+        for path in (cache, *cache.rglob("*")):
+            path.chmod(0o555 if path.is_dir() else 0o444)
+        return []
+    mount = 'mount --bind "$0" "$0" && mount -o remount,bind,ro "$0" && exec "$@"'
+    probe = subprocess.run(["unshare", "-m", "sh", "-c", mount, str(cache), "true"], capture_output=True)
+    if probe.returncode != 0:
+        pytest.skip(f"root without a way to make a folder read-only (unshare -m failed: {probe.stderr!r})")
+    return ["unshare", "-m", "sh", "-c", mount, str(cache)]
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid"), reason="POSIX permissions and mount namespaces only")
+def test_read_only_cache_is_still_read_and_never_written(flake8) -> None:
     flake8.write("a.py", SOURCE)
-    expected = flake8("--select=RVW", "a.py")
+    flake8("--select=RVW", "a.py")
+    entry = facts_entry(flake8.folder, SOURCE)
+    data = json.loads(entry.read_text())
+    data[1][0][2] = 99  # a length only the cache can give: proves the entry is read
+    entry.write_text(json.dumps(data))
+    flake8.write("b.py", SOURCE.replace("load", "save"))
     cache = flake8.folder / ".reviewable_cache"
-    for path in (cache, *cache.rglob("*")):
-        path.chmod(0o555 if path.is_dir() else 0o444)
+    before = sorted(cache.rglob("*"))
+    prefix = read_only_command(cache)
     try:
-        assert flake8("--select=RVW", "a.py") == expected
-        flake8.write("b.py", SOURCE.replace("load", "save"))
-        assert len(flake8("--select=RVW", "b.py")) == 1
+        result = subprocess.run(
+            [*prefix, sys.executable, "-m", "flake8", "--select=RVW101", "a.py", "b.py"],
+            cwd=flake8.folder, capture_output=True, text=True, timeout=120,
+        )
     finally:
         for path in (cache, *cache.rglob("*")):
             path.chmod(0o755 if path.is_dir() else 0o644)
+    assert "Traceback" not in result.stderr, result.stderr
+    findings = result.stdout.splitlines()
+    assert [line.split(" ")[0] for line in findings] == ["a.py:1:1:", "b.py:1:1:"]
+    assert "is 99 lines long" in findings[0] and "is 46 lines long" in findings[1]
+    assert sorted(cache.rglob("*")) == before
 
 
 def test_relative_cache_dir_in_config_is_relative_to_the_config_file(flake8) -> None:
