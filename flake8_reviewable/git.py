@@ -37,10 +37,18 @@ class GitFailed(Exception):
 
 def run_git(arguments: Sequence[str], cwd: Path) -> bytes:
     """git's standard output for ``arguments``; GitFailed on a non-zero exit, GitUnavailable without git."""
+    result = _completed(arguments, cwd)
+    if result.returncode != 0:
+        complaint = result.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise GitFailed(complaint[0] if complaint else f"git {arguments[0]} failed")
+    return result.stdout
+
+
+def _completed(arguments: Sequence[str], cwd: Path) -> subprocess.CompletedProcess[bytes]:
     environment = {key: value for key, value in os.environ.items() if key not in _ENVIRONMENT_REMOVED}
     environment.update(_ENVIRONMENT_OVERRIDES)
     try:
-        result = subprocess.run(
+        return subprocess.run(
             ["git", *_SAFE_CONFIG, *arguments],
             cwd=cwd,
             env=environment,
@@ -50,10 +58,6 @@ def run_git(arguments: Sequence[str], cwd: Path) -> bytes:
         )
     except OSError as error:  # no git executable, or cwd gone
         raise GitUnavailable(str(error)) from None
-    if result.returncode != 0:
-        complaint = result.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise GitFailed(complaint[0] if complaint else f"git {arguments[0]} failed")
-    return result.stdout
 
 
 def project_root(start: Path) -> Path:
@@ -189,3 +193,13 @@ def text_at(commit: str, path: str, top: Path) -> str | None:
     except (GitFailed, GitUnavailable):
         return None
     return content.decode("utf-8", "replace")
+
+
+def would_be_untracked(path: str, top: Path) -> bool:
+    """Whether a file git does not track at ``path`` would be an untracked file of this work tree: False
+    when git ignores it, or when it lies in a submodule (another repository, whose change is its own)."""
+    try:
+        # check-ignore exits 0 for an ignored path, 1 for one that is not, 128 for a path in a submodule.
+        return _completed(["check-ignore", "-q", "--", path], top).returncode == 1
+    except GitUnavailable:
+        return False

@@ -142,6 +142,8 @@ def file_context(
     if item is None and not from_stdin:
         return ChangeContext()
     file = _file_change(run, path, item, lines, facts, from_stdin, facts_of)
+    if file is None:
+        return ChangeContext()
     whole = run.summary
     if from_stdin and whole is not None:
         # In an editor the buffer replaces the file on disk in the totals, and it is the only file checked.
@@ -151,9 +153,11 @@ def file_context(
     return ChangeContext(file=file if file.diff.changed_lines else None, whole=whole if is_anchor else None)
 
 
-def _file_change(run, path, item, lines, facts, from_stdin, facts_of) -> FileChange:
+def _file_change(run, path, item, lines, facts, from_stdin, facts_of) -> FileChange | None:
     old_path = item.old_path if item else path
     base_text = git.text_at(run.merge_base, old_path, run.top)
+    if base_text is None and item is None and not git.would_be_untracked(path, run.top):
+        return None  # an editor buffer of an ignored file, or of one in a submodule: not part of this change
     base_lines = base_text.splitlines(keepends=True) if base_text is not None else []
     diff = diff_texts([line.rstrip("\r\n") for line in base_lines], [line.rstrip("\r\n") for line in lines])
     if item is not None and not from_stdin:

@@ -252,3 +252,36 @@ def test_repository_git_refuses_to_read_gives_one_rvw400(repo) -> None:
     assert "Traceback" not in result.stderr
     assert result.stdout.startswith("a.py:1:1: RVW400 change locality cannot be measured: git cannot read this "
                                     "repository (fatal: detected dubious ownership")
+
+
+def test_submodule_is_one_changed_entry_and_its_files_get_no_change_findings(repo, tmp_path_factory) -> None:
+    library = tmp_path_factory.mktemp("library")
+    (library / "lib.py").write_text(body(45, "vendored"))
+    commit_all(library)
+    git(repo.folder, "checkout", "-q", "main")
+    git(repo.folder, "-c", "protocol.file.allow=always", "submodule", "add", "-q", str(library), "vendor")
+    commit_all(repo.folder, "add the submodule")
+    git(repo.folder, "checkout", "-q", "-b", "bump")
+    (repo.folder / "vendor" / "lib.py").write_text(body(46, "vendored"))
+    commit_all(repo.folder / "vendor", "change inside the submodule")
+    repo.write("a.py", body(6))
+    limits = ("--select=RVW1,RVW4", "--max-file-change=0", "--max-change-files=0", "--max-change-size=0", "-j2")
+    output = repo(*limits, "--reviewable-base=main", "a.py", "vendor/lib.py")
+    # The submodule is one changed entry (its commit line, old and new); its files belong to its own repository.
+    assert codes(output) == ["RVW401", "RVW403", "RVW404", "RVW101"]
+    assert output[1].startswith("a.py:1:1: RVW403 the whole change is 3 changed lines in 2 files")
+    assert "vendor (1 files, 2 lines)" in output[1]
+    assert output[3].startswith("vendor/lib.py:1:1: RVW101")
+    buffer = repo(*limits, "--reviewable-base=main", "-", "--stdin-display-name=vendor/lib.py", stdin=body(3))
+    assert buffer == []
+    inside = repo(*limits, "--reviewable-base=origin/HEAD", "lib.py", cwd="vendor")
+    assert codes(inside) == ["RVW101", "RVW401", "RVW403", "RVW404"]
+
+
+def test_editor_buffer_of_an_ignored_file_is_not_part_of_the_change(repo) -> None:
+    repo.write(".gitignore", "build/\n")
+    commit_all(repo.folder, "ignore build")
+    limits = ("--select=RVW4", "--max-file-change=0", "--max-change-files=0", "--reviewable-base=main")
+    assert repo(*limits, "-", "--stdin-display-name=build/gen.py", stdin=body(3)) == []
+    assert codes(repo(*limits, "-", "--stdin-display-name=new.py", stdin=body(3))) == ["RVW401", "RVW404"]
+
