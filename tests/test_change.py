@@ -285,3 +285,28 @@ def test_editor_buffer_of_an_ignored_file_is_not_part_of_the_change(repo) -> Non
     assert repo(*limits, "-", "--stdin-display-name=build/gen.py", stdin=body(3)) == []
     assert codes(repo(*limits, "-", "--stdin-display-name=new.py", stdin=body(3))) == ["RVW401", "RVW404"]
 
+
+def test_nul_bytes_and_undecodable_files_never_crash(repo) -> None:
+    files = {
+        "nul.py": b"x = 1\x00\n",
+        "bad_utf8.py": b'x = "\xff\xfe"\n',
+        "bad_cookie.py": b"# -*- coding: utf-8 -*-\nx = '\xff'\n",
+        "unknown_codec.py": b"# coding: klingon\nx = 1\n",
+    }
+    for name, content in files.items():
+        (repo.folder / name).write_bytes(content)
+    output = repo("--max-module-length=0", "--max-change-files=0", "-j2", ".")
+    # Python refuses NUL bytes (E999, nothing of ours); flake8 reads undecodable files as latin-1, and so do we.
+    assert [line for line in output if "nul.py" in line.split(":")[0]] == [
+        "./nul.py:1:1: E999 SyntaxError: source code string cannot contain null bytes"
+    ]
+    for name in ("bad_utf8.py", "bad_cookie.py", "unknown_codec.py"):
+        assert f"./{name}:1:1: RVW102 module is" in "\n".join(output)
+    assert "not counted: nul.py (binary)" in "\n".join(output)
+    assert repo("-", "--stdin-display-name=a.py", stdin="x = 1\x00\n", expect_rc=1) == [
+        "a.py:1:1: E999 SyntaxError: source code string cannot contain null bytes"
+    ]
+    # Undecodable bytes on stdin stop flake8 itself before any plugin runs (flake8 decodes stdin as UTF-8).
+    result = subprocess.run([sys.executable, "-m", "flake8", "-"], input=b'x = "\xff"\n', capture_output=True,
+                            cwd=repo.folder)
+    assert b"UnicodeDecodeError" in result.stderr and b"flake8_reviewable" not in result.stderr
