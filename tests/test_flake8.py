@@ -1,7 +1,11 @@
 """End to end: the real flake8 executable, on paths, stdin, config files, -j, noqa and output formats."""
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
+from conftest import commit_all, git
 
 LONG_FUNCTION = "def load(path):\n" + "".join(f"    step_{n} = path\n" for n in range(45)) + "    return path\n"
 LONG_MESSAGE = "RVW101 function 'load' is 46 lines long (> 40): split it so it can be reviewed in one sitting"
@@ -191,3 +195,30 @@ def test_huge_limits_are_accepted(flake8) -> None:
     huge = str(10**30)
     assert flake8("--select=RVW", f"--max-function-length={huge}", f"--max-cyclomatic-complexity={huge}", "a.py",
                   expect_rc=0) == []
+
+
+START_METHOD_RUN = (
+    "import multiprocessing, sys; multiprocessing.set_start_method(sys.argv.pop(1)); "
+    "from flake8.main.cli import main; main()"
+)
+
+
+@pytest.mark.parametrize("method", ["fork", "spawn", "forkserver"])
+def test_every_start_method_gives_the_same_output_as_one_job(flake8, method: str) -> None:
+    # Under spawn (macOS, Windows) and forkserver (Python 3.14's default) -j workers inherit nothing:
+    # each builds the session again, so git, the index and the whole-change anchor must agree with -j1.
+    for number in range(6):
+        flake8.write(f"m{number}.py", LONG_FUNCTION * (number % 2 + 1) + DEEP_FUNCTION)
+    commit_all(flake8.folder)
+    git(flake8.folder, "checkout", "-q", "-b", "feature")
+    flake8.write("m1.py", LONG_FUNCTION + DEEP_FUNCTION)
+    flake8.write("m4.py", DEEP_FUNCTION)
+    arguments = ("--select=RVW", "--reviewable-base=main", "--max-change-files=1", f"--reviewable-cache-dir={method}")
+    one = flake8(*arguments, "-j1", ".")
+    result = subprocess.run(
+        [sys.executable, "-c", START_METHOD_RUN, method, *arguments, "-j2", "."],
+        cwd=flake8.folder, capture_output=True, text=True, timeout=120,
+    )
+    assert "Traceback" not in result.stderr, result.stderr
+    assert result.stdout.splitlines() == one
+    assert sum(" RVW404 " in line for line in one) == 1 and sum(" RVW30" in line for line in one) >= 2
