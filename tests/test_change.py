@@ -310,3 +310,23 @@ def test_nul_bytes_and_undecodable_files_never_crash(repo) -> None:
     result = subprocess.run([sys.executable, "-m", "flake8", "-"], input=b'x = "\xff"\n', capture_output=True,
                             cwd=repo.folder)
     assert b"UnicodeDecodeError" in result.stderr and b"flake8_reviewable" not in result.stderr
+
+
+@pytest.mark.slow
+def test_ten_thousand_changed_files_are_measured_once_and_summarised_briefly(repo) -> None:
+    git(repo.folder, "checkout", "-q", "main")
+    for folder in range(100):
+        for number in range(100):
+            repo.write(f"pkg{folder}/m{number}.py", "x = 1\n")
+    commit_all(repo.folder, "ten thousand files")
+    git(repo.folder, "checkout", "-q", "-b", "wide")
+    for path in repo.folder.glob("pkg*/m*.py"):
+        path.write_text("x = 1\ny = 2\n")
+    repo.write("a.py", body(6))
+    output = repo("--select=RVW403,RVW404", "--reviewable-base=main", "-j2", ".")
+    assert output[0].startswith("./a.py:1:1: RVW403 the whole change is 10001 changed lines in 10001 files (> 400)")
+    assert output[1].startswith("./a.py:1:1: RVW404 the whole change spreads over 10001 files in 101 folders")
+    # Once per run, and the advice names a few folders, not ten thousand files.
+    assert len(output) == 2 and all(len(line) < 400 for line in output)
+    buffer = repo("--select=RVW403", "--reviewable-base=main", "-", "--stdin-display-name=a.py", stdin=body(7))
+    assert buffer[0].startswith("a.py:1:1: RVW403 the whole change is 10002 changed lines in 10001 files")
