@@ -181,24 +181,36 @@ class Copy:
 
 
 class ProjectIndex:
-    """Fingerprint -> the places holding it, over every file of the run (buckets capped, counts kept)."""
+    """Fingerprint -> the places holding it, over every file of the run (buckets capped, counts kept).
+
+    A place is one run of sibling statements: a run holding a shape several times (a repetition) counts
+    once, at its first window. A bucket keeps the BUCKET_CAP first places in (path, line) order, whatever
+    the order files are added in, so the copy a finding names never depends on ``-j`` or the paths' order.
+    """
 
     def __init__(self) -> None:
         self.places: dict[str, list[Copy]] = {}
         self.counts: dict[str, int] = {}
 
     def add(self, path: str, file_windows: Iterable[Window]) -> None:
+        seen = set()
         for window in file_windows:
-            self.counts[window.fingerprint] = self.counts.get(window.fingerprint, 0) + 1
-            bucket = self.places.setdefault(window.fingerprint, [])
-            if len(bucket) < BUCKET_CAP:
-                bucket.append(Copy(path, window.first, window.last, window.run))
+            if (window.fingerprint, window.run) not in seen:
+                seen.add((window.fingerprint, window.run))
+                self.place(window.fingerprint, Copy(path, window.first, window.last, window.run))
+
+    def place(self, fingerprint: str, copy: Copy) -> None:
+        """Count one more place holding ``fingerprint``, and keep it if it is among the first."""
+        self.counts[fingerprint] = self.counts.get(fingerprint, 0) + 1
+        bucket = self.places.setdefault(fingerprint, [])
+        bucket.append(copy)
+        if len(bucket) >= 2 * BUCKET_CAP:  # trimmed in batches: sorting at every insertion would cost more
+            _trim(bucket)
 
     def freeze(self) -> None:
-        """Sort every bucket, so that results never depend on the order files were added, and drop the
-        fingerprints seen once."""
+        """Trim and sort every bucket, and drop the fingerprints seen once."""
         for bucket in self.places.values():
-            bucket.sort(key=lambda copy: (copy.path, copy.line))
+            _trim(bucket)
         self.places = {key: bucket for key, bucket in self.places.items() if self.counts[key] > 1}
 
     def with_file(self, path: str, file_windows: Iterable[Window]) -> ProjectIndex:
@@ -209,6 +221,11 @@ class ProjectIndex:
         index.add(path, file_windows)
         index.freeze()
         return index
+
+
+def _trim(bucket: list[Copy]) -> None:
+    bucket.sort(key=lambda copy: (copy.path, copy.line))
+    del bucket[BUCKET_CAP:]
 
 
 @dataclass(frozen=True)
@@ -248,9 +265,19 @@ def _merge(matched: list[tuple[Window, tuple[Copy, ...], int]]) -> list[Duplicat
         groups.append([window, others, total, sizes, window.last])
     blocks = [Duplicate(window.first, last, sum(sizes.values()), others, total)
               for window, others, total, sizes, last in groups]
-    return [block for block in blocks if not any(_inside(block, other) for other in blocks if other is not block)]
+    return _outermost(blocks)
 
 
-def _inside(block: Duplicate, other: Duplicate) -> bool:
-    same = (other.first, other.last) == (block.first, block.last)
-    return other.first <= block.first and block.last <= other.last and not same
+def _outermost(blocks: list[Duplicate]) -> list[Duplicate]:
+    """The blocks that no block with another span contains, in their order (sorted sweep: linear after the
+    sort, where comparing every pair was quadratic in a file with thousands of blocks)."""
+    inside = set()
+    reach, previous_span = 0, None  # the furthest last line of the blocks sorted before this span
+    for index in sorted(range(len(blocks)), key=lambda item: (blocks[item].first, -blocks[item].last)):
+        span = (blocks[index].first, blocks[index].last)
+        if previous_span is not None and span != previous_span:
+            reach = max(reach, previous_span[1])
+        previous_span = span
+        if reach >= span[1]:
+            inside.add(index)
+    return [block for index, block in enumerate(blocks) if index not in inside]

@@ -12,7 +12,7 @@ import sqlite3
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from flake8_reviewable.duplication import BUCKET_CAP, Copy, ProjectIndex, Window
+from flake8_reviewable.duplication import Copy, ProjectIndex, Window
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, mtime_ns INTEGER, size INTEGER);
@@ -69,16 +69,17 @@ class StoredIndex:
         self.connection.executemany("INSERT INTO windows VALUES (?, ?, ?, ?, ?)", rows)
 
     def index_for(self, fingerprints: Iterable[str]) -> ProjectIndex:
-        """An unfrozen index holding every stored copy of these fingerprints."""
+        """An unfrozen index holding every stored place of these fingerprints (see ``ProjectIndex``)."""
         index = ProjectIndex()
         wanted = sorted(set(fingerprints))
         for start in range(0, len(wanted), 500):
             chunk = wanted[start:start + 500]
             marks = ",".join("?" * len(chunk))
-            query = f"SELECT fingerprint, path, first, last, run FROM windows WHERE fingerprint IN ({marks})"
+            query = (f"SELECT fingerprint, path, first, last, run FROM windows WHERE fingerprint IN ({marks}) "
+                     "ORDER BY path, first")
+            seen = set()
             for fingerprint, path, first, last, run in self.connection.execute(query, chunk):
-                index.counts[fingerprint] = index.counts.get(fingerprint, 0) + 1
-                bucket = index.places.setdefault(fingerprint, [])
-                if len(bucket) < BUCKET_CAP:
-                    bucket.append(Copy(path, first, last, run))
+                if (fingerprint, path, run) not in seen:
+                    seen.add((fingerprint, path, run))
+                    index.place(fingerprint, Copy(path, first, last, run))
         return index

@@ -129,6 +129,23 @@ def test_output_is_identical_whatever_the_jobs_and_the_order_of_paths(flake8) ->
     assert runs[0] == runs[1] == runs[2] and len(runs[0]) == 5
 
 
+def test_more_copies_than_a_bucket_holds_are_named_and_counted_the_same_whatever_the_order(flake8) -> None:
+    # 70 copies: more than the index keeps per fingerprint (64); a repetition inside one run counts once.
+    names = [f"m{number:02}.py" for number in range(70)]
+    for name in names:
+        flake8.write(name, BLOCK + "\n\ndef twice(x):\n" + "    x = x + 1\n" * 14 + "    return x\n")
+    forward = flake8("--select=RVW3", "-j1", *names)
+    assert flake8("--select=RVW3", "-j2", *reversed(names)) == forward
+    assert forward[0] == ("m00.py:2:1: RVW302 block of 7 statements (>= 6) is duplicated in m01.py:2 and 68 more "
+                          "copies: move it where both files can use it")
+    assert forward[-2].startswith("m69.py:2:1: RVW302 block of 7 statements (>= 6) is duplicated in m00.py:2 and 68")
+    repeated = [line for line in forward if ":12:1:" in line]
+    assert len(repeated) == 70 and repeated[0].startswith("m00.py:12:1: RVW302 block of 15 statements (>= 6) is "
+                                                          "duplicated in m01.py:12 and 68 more copies")
+    buffer = flake8("--select=RVW3", "-", "--stdin-display-name=m00.py", stdin=(flake8.folder / "m00.py").read_text())
+    assert buffer[0].startswith("m00.py:2:1: RVW302 block of 7 statements (>= 6) is duplicated in ./m01.py:2 and 68")
+
+
 def test_noqa_on_the_blocks_first_line_silences_that_copy(flake8) -> None:
     flake8.write("a.py", BLOCK.replace("    result = 0\n", "    result = 0  # noqa: RVW302\n"))
     flake8.write("b.py", BLOCK)
