@@ -170,13 +170,12 @@ def _file_change(run, path, item, lines, facts, from_stdin, facts_of) -> FileCha
     return FileChange(path, diff, touched, base_facts, edited)
 
 
-def parses(text: str) -> bool:
-    """Whether Python can parse ``text`` (a base version may not)."""
+def parsed(text: str) -> ast.Module | None:
+    """The ``ast`` of ``text``, or None when Python cannot parse it (a base version may not)."""
     try:
-        ast.parse(text)
+        return ast.parse(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return False
-    return True
+        return None
 
 
 def growth(rule, finding, change: ChangeContext | None):

@@ -22,7 +22,7 @@ from flake8_reviewable.duplication import ProjectIndex, Window, find_duplicates,
 from flake8_reviewable.facts import FileFacts
 from flake8_reviewable.git import project_root
 from flake8_reviewable.index_store import StoredIndex
-from flake8_reviewable.locality import RunChange, file_context, growth, measure_run, parses
+from flake8_reviewable.locality import RunChange, file_context, growth, measure_run, parsed
 from flake8_reviewable.metrics import measure
 from flake8_reviewable.rules import ALL_RULES, OPTIONS, Finding
 
@@ -65,7 +65,8 @@ class Session:
         """The facts of any text (a file's, or its version at the merge base); None if Python cannot parse it."""
         facts = self.cache.load(text) if self.cache else None
         if facts is None:
-            if tree is None and not parses(text):
+            tree = tree or parsed(text)
+            if tree is None:
                 return None
             facts = measure(text, tree)
             if self.cache:
@@ -77,9 +78,10 @@ class Session:
         salt = f"windows:{self.min_duplicate_size}"
         found = self.cache.load(text, tuple[Window, ...], salt) if self.cache else None
         if found is None:
-            if tree is None and not parses(text):
+            tree = tree or parsed(text)
+            if tree is None:
                 return ()
-            found = windows(tree or ast.parse(text), self.min_duplicate_size)
+            found = windows(tree, self.min_duplicate_size)
             if self.cache:
                 self.cache.store(text, found, salt)
         return found
