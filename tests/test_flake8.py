@@ -222,3 +222,22 @@ def test_every_start_method_gives_the_same_output_as_one_job(flake8, method: str
     assert "Traceback" not in result.stderr, result.stderr
     assert result.stdout.splitlines() == one
     assert sum(" RVW404 " in line for line in one) == 1 and sum(" RVW30" in line for line in one) >= 2
+
+
+@pytest.mark.slow
+def test_hundred_thousand_line_module_is_measured_whole(flake8) -> None:
+    # 2,000 functions of 50 lines with the same shape: the size, and the worst case for the duplicate index
+    # (one fingerprint with 2,000 places). How time and memory grow with size: docs/scaling.md.
+    functions = (
+        f"def step_{number}(arg):\n" + "".join(f"    v{line} = arg + {number * line}\n" for line in range(48))
+        + "    return v0\n"
+        for number in range(2000)
+    )
+    flake8.write("big.py", "".join(functions))
+    output = flake8("--select=RVW", "--max-module-length=99999", "-j1", "big.py")
+    assert sum(" RVW101 function 'step_" in line for line in output) == 2000
+    duplicates = [line for line in output if " RVW301 " in line]
+    assert len(duplicates) == 2000
+    assert duplicates[0].startswith("big.py:2:1: RVW301 block of 49 statements (>= 6) is duplicated at line 52 and "
+                                    "1998 more copies")
+    assert len(output) == 4001 and output[1].startswith("big.py:1:1: RVW102 module is 100000 lines long (> 99999)")
