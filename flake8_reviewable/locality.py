@@ -6,7 +6,6 @@ possibly an editor buffer, and its facts).
 """
 from __future__ import annotations
 
-import ast
 import dataclasses
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -168,14 +167,6 @@ def _file_change(run, path, item, lines, facts, from_stdin, facts_of) -> FileCha
     existed = {item.name for item in base_facts.definitions} if base_facts else set()
     edited = tuple(name for name in innermost_definitions(facts.definitions, diff.touched_lines) if name in existed)
     return FileChange(path, diff, touched, base_facts, edited)
-
-
-def parsed(text: str) -> ast.Module | None:
-    """The ``ast`` of ``text``, or None when Python cannot parse it (a base version may not)."""
-    try:
-        return ast.parse(text)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return None
 
 
 def growth(rule, finding, change: ChangeContext | None):

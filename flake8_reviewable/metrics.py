@@ -16,6 +16,7 @@ from radon.visitors import ComplexityVisitor
 from flake8_reviewable.cognitive import CognitiveScore, cognitive_complexity
 from flake8_reviewable.facts import BUMP_DEPTH, MODULE_NAME, Definition, FileFacts, ParseFailure, Position, UnitFacts
 from flake8_reviewable.lines import ReviewableLines
+from flake8_reviewable.memory import cycle_collection_paused
 from flake8_reviewable.scan import ExpressionScan, scan_expressions
 
 # libcst's native parser overflows the C stack (a crash, not an exception) somewhere past 3,000 levels of
@@ -72,6 +73,15 @@ class _OpenUnit:
         )
 
 
+def parsed(text: str) -> ast.Module | None:
+    """The ``ast`` of ``text``, or None when Python cannot parse it (a base version may not)."""
+    try:
+        return ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+
+
+@cycle_collection_paused
 def measure(source: str | Sequence[str], tree: ast.Module | None = None) -> FileFacts:
     """Measure a file that Python can parse; ``tree`` is its ``ast``, parsed here when not given."""
     # Split where Python's tokenizer ends lines (str.splitlines would also split at form feeds).

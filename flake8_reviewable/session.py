@@ -22,8 +22,9 @@ from flake8_reviewable.duplication import ProjectIndex, Window, find_duplicates,
 from flake8_reviewable.facts import FileFacts
 from flake8_reviewable.git import project_root
 from flake8_reviewable.index_store import StoredIndex
-from flake8_reviewable.locality import RunChange, file_context, growth, measure_run, parsed
-from flake8_reviewable.metrics import measure
+from flake8_reviewable.locality import RunChange, file_context, growth, measure_run
+from flake8_reviewable.memory import cycle_collection_paused
+from flake8_reviewable.metrics import measure, parsed
 from flake8_reviewable.rules import ALL_RULES, OPTIONS, Finding
 
 
@@ -78,10 +79,7 @@ class Session:
         salt = f"windows:{self.min_duplicate_size}"
         found = self.cache.load(text, tuple[Window, ...], salt) if self.cache else None
         if found is None:
-            tree = tree or parsed(text)
-            if tree is None:
-                return ()
-            found = windows(tree, self.min_duplicate_size)
+            found = _windows_of_text(text, tree, self.min_duplicate_size)
             if self.cache:
                 self.cache.store(text, found, salt)
         return found
@@ -155,6 +153,12 @@ def _checked_files(options: Any, paths: Iterable[str]) -> list[str]:
     exclude = (*options.exclude, *options.extend_exclude)
     files = expand_paths(list(paths), options.stdin_display_name, options.filename, exclude)
     return [options.stdin_display_name if name == "-" else name for name in files]
+
+
+@cycle_collection_paused
+def _windows_of_text(text: str, tree: ast.Module | None, min_size: int) -> tuple[Window, ...]:
+    tree = tree or parsed(text)
+    return windows(tree, min_size) if tree is not None else ()
 
 
 def _read_source(path: str) -> str | None:
