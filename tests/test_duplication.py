@@ -146,6 +146,14 @@ def test_more_copies_than_a_bucket_holds_are_named_and_counted_the_same_whatever
     assert buffer[0].startswith("m00.py:2:1: RVW302 block of 7 statements (>= 6) is duplicated in ./m01.py:2 and 68")
 
 
+def test_editor_buffer_is_not_compared_with_its_own_file_under_another_name(flake8) -> None:
+    flake8.write("pkg/a.py", BLOCK)
+    (flake8.folder / "alias.py").symlink_to(flake8.folder / "pkg" / "a.py")
+    assert flake8("--select=RVW3", "-", "--stdin-display-name=pkg/a.py", stdin=BLOCK) == []
+    flake8.write("pkg/b.py", BLOCK)
+    assert len(flake8("--select=RVW3", "-", "--stdin-display-name=pkg/a.py", stdin=BLOCK)) == 1
+
+
 def test_noqa_on_the_blocks_first_line_silences_that_copy(flake8) -> None:
     flake8.write("a.py", BLOCK.replace("    result = 0\n", "    result = 0  # noqa: RVW302\n"))
     flake8.write("b.py", BLOCK)
