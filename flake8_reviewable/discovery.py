@@ -21,30 +21,35 @@ def _matcher(patterns: tuple[str, ...]) -> Callable[[str], bool]:
     return lambda name: expression.match(os.path.normcase(name)) is not None
 
 
-def _matches_filename(path: str, patterns: tuple[str, ...]) -> bool:
-    """flake8's ``utils.matches_filename``: the name, else the absolute path, matches a pattern."""
+def _matches_filename(path: str, patterns: tuple[str, ...], absolute: str | None = None) -> bool:
+    """flake8's ``utils.matches_filename``: the name, else the absolute path, matches a pattern.
+    ``absolute`` is ``os.path.abspath(path)`` when the caller already knows it."""
     if not patterns:
         return False
     matches = _matcher(patterns)
     basename = os.path.basename(path)
     if basename not in {".", ".."} and matches(basename):
         return True
-    return matches(os.path.abspath(path))
+    return matches(absolute or os.path.abspath(path))
 
 
-def _filenames_from(arg: str, excluded: Callable[[str], bool]) -> Iterator[str]:
-    if excluded(arg):
+def _filenames_from(arg: str, excluded: Callable[[str, str | None], bool]) -> Iterator[str]:
+    if excluded(arg, None):
         return
     if not os.path.isdir(arg):
         yield arg
         return
+    absolute_arg = os.path.abspath(arg)
     for root, sub_directories, files in os.walk(arg):
+        # os.walk joins real names onto ``arg``, so joining them onto its absolute form needs no
+        # normalisation: abspath for each of a project's files was most of an editor run's listing.
+        absolute_root = os.path.join(absolute_arg, root[len(arg):].lstrip(os.sep))
         for directory in tuple(sub_directories):
-            if excluded(os.path.join(root, directory)):
+            if excluded(os.path.join(root, directory), os.path.join(absolute_root, directory)):
                 sub_directories.remove(directory)
         for filename in files:
             joined = os.path.join(root, filename)
-            if not excluded(joined):
+            if not excluded(joined, os.path.join(absolute_root, filename)):
                 yield joined
 
 
@@ -55,12 +60,12 @@ def expand_paths(
     exclude = tuple(exclude)
     wanted = _matcher(tuple(filename_patterns)) if filename_patterns else (lambda name: True)
 
-    def excluded(arg: str) -> bool:
+    def excluded(arg: str, absolute: str | None) -> bool:
         if arg == "-":
             if stdin_display_name == "stdin":
                 return False
             arg = stdin_display_name
-        return _matches_filename(arg, exclude)
+        return _matches_filename(arg, exclude, absolute)
 
     for path in paths or ["."]:
         for filename in _filenames_from(path, excluded):

@@ -23,12 +23,16 @@ TREE = [
         (["pkg", "tests", "script"], ["*.py"], ["*/sub/*"]),
         (["pkg/a.py", "-"], ["*.py"], []),
         ([], [], ["*.txt"]),
+        # Absolute excludes (flake8 makes config paths absolute) with odd spellings of the paths.
+        (["./pkg/", "tests//", "{here}/build"], ["*.py"], ["{root}/pkg/sub", "{root}/tests/data", "{root}/build/lib"]),
     ],
 )
 def test_same_files_in_the_same_order_as_flake8(tmp_path: Path, paths, patterns, exclude) -> None:
     for name in TREE:
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text("x = 1\n")
+    paths = [path.replace("{here}", os.path.join("..", tmp_path.name)) for path in paths]
+    exclude = [pattern.replace("{root}", str(tmp_path)) for pattern in exclude]
     cwd = os.getcwd()
     os.chdir(tmp_path)
     try:
