@@ -1,14 +1,16 @@
 """How time and memory grow with the size of one module: the curve the hardening issue asks for.
 
-    python benchmarks/scaling.py [--sizes 12500,25000,50000,100000] [--rounds 3]
+    python benchmarks/scaling.py [--sizes 12500,25000,50000,100000] [--rounds 2]
 
-Each module is real code: Django's source files (the pinned corpus, downloaded like ``run.py`` does)
-concatenated in path order until the module has the number of lines asked for, with ``from __future__``
-lines dropped (they must open a module) and files that do not parse skipped, so the module holds real
-functions, classes and duplicated blocks in the proportions reviewed code has. Each size is checked by
-flake8 ``-j1`` without the plugin (``bare`` environment) and with it, no cache (so every fact is measured),
-interleaved over rounds; medians of wall time and the peak RSS are reported with the time per 1,000 lines.
-Linear growth shows as a flat time per 1,000 lines. Writes ``docs/scaling.md`` unless ``--output -``.
+Each module is real code repeated: a base of whole files from Django's ``django/db`` package (the pinned
+corpus, downloaded like ``run.py`` does), in path order, until it holds 12,500 lines (``from __future__``
+lines dropped, since they must open a module), then as many copies of that base as the size asks for. A
+module made of different files at each size would mix sparse and dense code differently, and its curve
+would show the mix, not the size; copies keep the mix, and also make every function a duplicate of its
+copies, the duplicate index's worst case. Each size is checked by flake8 ``-j1`` without the plugin
+(``bare`` environment) and with it, no cache (so every fact is measured), interleaved over rounds; medians
+of wall time and the peak RSS are reported with the plugin's share per 1,000 lines, which stays flat when
+time grows linearly. Writes ``docs/scaling.md`` unless ``--output -``.
 """
 from __future__ import annotations
 
@@ -25,6 +27,7 @@ from environment import REPO, corpus_root, prepare_venvs, python_files, source_s
 from timing import Sample, run_command
 
 DEFAULT_SIZES = (12_500, 25_000, 50_000, 100_000)
+BASE_LINES = 12_500
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -39,23 +42,29 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
-def module_lines(root: Path, size: int) -> list[str]:
-    """At least ``size`` lines of real code: whole corpus files, in path order, that parse on their own."""
+def base_lines(root: Path) -> list[str]:
+    """At least BASE_LINES lines of real code: whole files of ``django/db``, in path order."""
     lines: list[str] = []
     for name in python_files(root):
-        if len(lines) >= size:
+        if len(lines) >= BASE_LINES:
             break
-        try:
-            with tokenize.open(root / name) as stream:
-                text = stream.read()
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                ast.parse(text)
-        except (SyntaxError, UnicodeDecodeError, ValueError):
-            continue
-        kept = [line for line in text.splitlines(keepends=True) if not line.startswith("from __future__")]
-        lines.extend(kept if kept and kept[-1].endswith("\n") else [*kept, "\n"])
+        if name.startswith("django/db/"):
+            lines.extend(_readable_lines(root / name))
     return lines
+
+
+def _readable_lines(path: Path) -> list[str]:
+    """The file's lines without ``from __future__``, ending with a newline; none if it does not parse."""
+    try:
+        with tokenize.open(path) as stream:
+            text = stream.read()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ast.parse(text)
+    except (SyntaxError, UnicodeDecodeError, ValueError):
+        return []
+    kept = [line for line in text.splitlines(keepends=True) if not line.startswith("from __future__")]
+    return kept if kept and kept[-1].endswith("\n") else [*kept, "\n"]
 
 
 def time_sizes(args: argparse.Namespace, scratch: Path) -> dict[tuple[str, int], list[Sample]]:
@@ -65,10 +74,11 @@ def time_sizes(args: argparse.Namespace, scratch: Path) -> dict[tuple[str, int],
         "bare": [venvs.tool("bare", "flake8"), "--isolated", "-j1"],
         "plugin": [venvs.tool("plugin", "flake8"), "--isolated", "-j1", "--no-reviewable-cache"],
     }
+    base = "".join(base_lines(root))
     modules = {}
     for size in args.sizes:
         modules[size] = scratch / f"module_{size}.py"
-        modules[size].write_text("".join(module_lines(root, size)), encoding="utf-8")
+        modules[size].write_text(base * max(1, round(size / BASE_LINES)), encoding="utf-8")
     samples: dict[tuple[str, int], list[Sample]] = {}
     for number in range(args.rounds):
         for size, module in modules.items():
