@@ -52,7 +52,7 @@ def test_whole_change_counts_every_text_file_and_reports_once_on_the_biggest(rep
     assert all(line.startswith("./b.py:1:1: ") for line in output)
     assert "is 17 changed lines in 3 files (> 10)" in output[0]
     assert output[0].endswith("; not counted: poetry.lock (lock file)")
-    assert "spreads over 3 files in 1 folders (> 2 files" in output[1]
+    assert "spreads over 3 files in 1 folder (> 2 files" in output[1]
     assert repo("--select=RVW403,RVW404", "--max-change-size=10", "--max-change-files=2", "-j1", "b.py", "a.py") == [
         line.replace("./", "") for line in output
     ]
@@ -190,7 +190,7 @@ def test_pull_request_merge_checkout_measures_the_pull_requests_own_change(repo)
     git(repo.folder, "merge", "-q", "--no-edit", "feature")  # what CI checks out for a pull request
     output = repo("--select=RVW404", "--max-change-files=0", "--reviewable-base=base-main", "b.py", "c.py")
     assert output == [
-        "b.py:1:1: RVW404 the whole change spreads over 1 files in 1 folders (> 0 files, entropy 0.00): split it "
+        "b.py:1:1: RVW404 the whole change spreads over 1 file in 1 folder (> 0 files, entropy 0.00): split it "
         "into changes that can each be reviewed in one sitting"
     ]
 
@@ -221,8 +221,8 @@ def test_binary_files_and_names_with_quotes_and_newlines_are_read_safely(repo) -
                   'odd "quoted"\nname.py')
     text = "\n".join(output)  # flake8 prints the newline in the file's name as it is
     assert text.count(" RVW403 ") == 1 and text.count(" RVW404 ") == 1
-    assert text.startswith('odd "quoted"\nname.py:1:1: RVW403 the whole change is 1 changed lines in 1 files')
-    assert "spreads over 1 files" in text and "not counted: logo.png (binary)" in text
+    assert text.startswith('odd "quoted"\nname.py:1:1: RVW403 the whole change is 1 changed line in 1 file')
+    assert "spreads over 1 file in 1 folder" in text and "not counted: logo.png (binary)" in text
 
 
 def test_bare_repository_and_linked_worktree(repo, tmp_path_factory) -> None:
@@ -270,7 +270,7 @@ def test_submodule_is_one_changed_entry_and_its_files_get_no_change_findings(rep
     # The submodule is one changed entry (its commit line, old and new); its files belong to its own repository.
     assert codes(output) == ["RVW401", "RVW403", "RVW404", "RVW101"]
     assert output[1].startswith("a.py:1:1: RVW403 the whole change is 3 changed lines in 2 files")
-    assert "vendor (1 files, 2 lines)" in output[1]
+    assert "vendor (1 file, 2 lines)" in output[1]
     assert output[3].startswith("vendor/lib.py:1:1: RVW101")
     buffer = repo(*limits, "--reviewable-base=main", "-", "--stdin-display-name=vendor/lib.py", stdin=body(3))
     assert buffer == []

@@ -135,3 +135,8 @@ class UnitRule(Rule):
             value = self.measure(unit)
             if value is not None and value > self.limit:
                 yield self.finding(self.where(unit), unit.name, name=unit.name, value=value, **self.details(unit))
+
+
+def counted(number: int, singular: str, plural: str | None = None) -> str:
+    """``number`` and its noun, singular for exactly one: "1 file", "3 files"."""
+    return f"{number} {singular if number == 1 else plural or singular + 's'}"

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from flake8_reviewable.change import ChangeSummary
 from flake8_reviewable.context import NO_CONTEXT, FileContext
 from flake8_reviewable.facts import FileFacts, Position
-from flake8_reviewable.rules.base import Example, Finding, Option, Rule
+from flake8_reviewable.rules.base import Example, Finding, Option, Rule, counted
 
 _FIRST_LINE = Position(1, 0)
 _SHOWN_NAMES = 5
@@ -26,7 +26,9 @@ def _split_hint(whole: ChangeSummary) -> str:
     if len(rows) < 2:
         hint = "split it into changes that can each be reviewed in one sitting"
     else:
-        parts = ", ".join(f"{top} ({files} files, {lines} lines)" for top, files, lines in rows[:4])
+        parts = ", ".join(
+            f"{top} ({counted(files, 'file')}, {counted(lines, 'line')})" for top, files, lines in rows[:4]
+        )
         hint = f"split it, e.g. by top-level folder: {parts}"
     if whole.set_aside:
         listed = ", ".join(f"{path} ({reason})" for path, reason in whole.set_aside[:_SHOWN_NAMES])
@@ -112,7 +114,7 @@ class FileChangeSize(Rule):
 
     code = "RVW401"
     summary = "this file's change is larger than N changed lines"
-    message = "this file's change is {value} changed lines (> {limit}): split it into smaller changes"
+    message = "this file's change is {lines} (> {limit}): split it into smaller changes"
     option = Option("--max-file-change", 200, "most changed lines in one file's change (default: 200)")
     valid = (Example("a = 1\nb = 2\n", base="a = 1\n", options={option.flag: 1}),)
     invalid = (
@@ -127,7 +129,8 @@ class FileChangeSize(Rule):
     def check(self, facts: FileFacts, context: FileContext = NO_CONTEXT) -> Iterator[Finding]:
         change = context.change
         if change and change.file and change.file.diff.changed_lines > self.limit:
-            yield self.finding(_FIRST_LINE, value=change.file.diff.changed_lines)
+            lines = change.file.diff.changed_lines
+            yield self.finding(_FIRST_LINE, value=lines, lines=counted(lines, "changed line"))
 
 
 class ScatteredFileChange(Rule):
@@ -200,7 +203,7 @@ class ChangeSize(Rule):
 
     code = "RVW403"
     summary = "the whole change is larger than N changed lines (reported once)"
-    message = "the whole change is {value} changed lines in {files} files (> {limit}): {hint}"
+    message = "the whole change is {lines} in {files} (> {limit}): {hint}"
     option = Option("--max-change-size", 400, "most changed lines in the whole change (default: 400)")
     valid = (Example("a = 1\nb = 2\n", base="a = 1\n", options={option.flag: 1}),)
     invalid = (
@@ -209,7 +212,7 @@ class ChangeSize(Rule):
             base="a = 0\n",
             options={option.flag: 3},
             expected=(
-                "1:1: RVW403 the whole change is 4 changed lines in 1 files (> 3): split it into changes that can "
+                "1:1: RVW403 the whole change is 4 changed lines in 1 file (> 3): split it into changes that can "
                 "each be reviewed in one sitting",
             ),
         ),
@@ -218,7 +221,13 @@ class ChangeSize(Rule):
     def check(self, facts: FileFacts, context: FileContext = NO_CONTEXT) -> Iterator[Finding]:
         whole = context.change.whole if context.change else None
         if whole and whole.lines > self.limit:
-            yield self.finding(_FIRST_LINE, value=whole.lines, files=whole.files, hint=_split_hint(whole))
+            yield self.finding(
+                _FIRST_LINE,
+                value=whole.lines,
+                lines=counted(whole.lines, "changed line"),
+                files=counted(whole.files, "file"),
+                hint=_split_hint(whole),
+            )
 
 
 class ChangeSpread(Rule):
@@ -243,7 +252,7 @@ class ChangeSpread(Rule):
     code = "RVW404"
     summary = "the whole change is spread over more than N files (reported once)"
     message = (
-        "the whole change spreads over {value} files in {directories} folders (> {limit} files, entropy "
+        "the whole change spreads over {files} in {folders} (> {limit} files, entropy "
         "{entropy:.2f}): {hint}"
     )
     option = Option("--max-change-files", 10, "most files the whole change may touch (default: 10)")
@@ -254,7 +263,7 @@ class ChangeSpread(Rule):
             base="a = 0\n",
             options={option.flag: 0},
             expected=(
-                "1:1: RVW404 the whole change spreads over 1 files in 1 folders (> 0 files, entropy 0.00): split "
+                "1:1: RVW404 the whole change spreads over 1 file in 1 folder (> 0 files, entropy 0.00): split "
                 "it into changes that can each be reviewed in one sitting",
             ),
         ),
@@ -266,7 +275,8 @@ class ChangeSpread(Rule):
             yield self.finding(
                 _FIRST_LINE,
                 value=whole.files,
-                directories=whole.directories,
+                files=counted(whole.files, "file"),
+                folders=counted(whole.directories, "folder"),
                 entropy=whole.entropy,
                 hint=_split_hint(whole),
             )

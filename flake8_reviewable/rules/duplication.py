@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from flake8_reviewable.context import NO_CONTEXT, FileContext
 from flake8_reviewable.duplication import Duplicate
 from flake8_reviewable.facts import FileFacts, Position
-from flake8_reviewable.rules.base import Example, Finding, Option, Rule
+from flake8_reviewable.rules.base import Example, Finding, Option, Rule, counted
 
 MIN_DUPLICATE_SIZE = Option(
     "--min-duplicate-size", 6, "fewest statements a duplicated block must hold to be reported (default: 6)"
@@ -43,7 +43,7 @@ def _others_text(duplicate: Duplicate, path: str, same_file: bool) -> str:
     first = candidates[0]
     more = duplicate.total_others - 1
     where = f"line {first.line}" if first.path == path else f"{first.path}:{first.line}"
-    return where + (f" and {more} more {'copy' if more == 1 else 'copies'}" if more else "")
+    return where + (f" and {counted(more, 'more copy', 'more copies')}" if more else "")
 
 
 class _DuplicateRule(Rule):
