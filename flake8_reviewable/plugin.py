@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import ast
+import gc
 from collections.abc import Iterator
 from typing import Any
 
@@ -62,6 +63,11 @@ class ReviewablePlugin:
     def parse_options(cls, options: Any) -> None:
         """Build the run's session once: limits, cache, the change and the duplicate index."""
         cls.session = Session.from_options(options)
+        # The session (the whole project's duplicate index) lives until the run ends: move it out of the
+        # cycle collector's reach, or every full collection while flake8 checks files traverses it again.
+        # Done just before flake8 forks its workers, as the gc docs advise, it also keeps the inherited
+        # pages shared.
+        gc.freeze()
 
     def run(self) -> Iterator[tuple[int, int, str, type]]:
         """Report every finding of every rule for this file."""
