@@ -45,15 +45,19 @@ class _Statement:
     plain_binding: bool
 
 
+# A statement's shape (its nodes' tokens in preorder), the names it uses in order, and its statement count.
+_Shape = tuple[str, tuple[str, ...], int]
+
+
 def windows(tree: ast.AST, min_size: int) -> tuple[Window, ...]:
     """Every window of at least ``min_size`` statements in the file, smallest per start."""
     found = []
-    for number, run in enumerate(_runs(tree)):
+    for number, run in enumerate(_runs(tree, {})):
         found.extend(_windows_of(run, number, min_size))
     return tuple(found)
 
 
-def _runs(tree: ast.AST) -> Iterator[list[_Statement]]:
+def _runs(tree: ast.AST, shapes: dict[int, _Shape]) -> Iterator[list[_Statement]]:
     """Each maximal run of countable sibling statements, in every block of the file."""
     pending = [tree]
     while pending:
@@ -66,7 +70,7 @@ def _runs(tree: ast.AST) -> Iterator[list[_Statement]]:
                     yield run
                     run = []
                 else:
-                    run.append(_describe(statement, in_class))
+                    run.append(_describe(statement, in_class, shapes))
                 if not _is_opaque(statement):
                     pending.append(statement)
             yield run
@@ -105,19 +109,36 @@ def _catches_import_error(kind: ast.expr | None) -> bool:
                for name in names)
 
 
-def _describe(statement: ast.stmt, in_class: bool) -> _Statement:
-    tokens: list[str] = []
-    names: list[str] = []
-    size = 0
-    pending: list[ast.AST] = [statement]
-    while pending:
-        node = pending.pop()
-        size += isinstance(node, ast.stmt)
-        tokens.append(_token(node, names))
-        pending.extend(reversed(list(ast.iter_child_nodes(node))))
+def _describe(statement: ast.stmt, in_class: bool, shapes: dict[int, _Shape]) -> _Statement:
+    shape, names, size = _shape(statement, shapes)
     binding = _is_plain_binding(statement, in_class)
     last = statement.end_lineno or statement.lineno
-    return _Statement(" ".join(tokens), tuple(names), size, statement.lineno, last, binding)
+    return _Statement(shape, names, size, statement.lineno, last, binding)
+
+
+def _shape(statement: ast.stmt, shapes: dict[int, _Shape]) -> _Shape:
+    """The shape of a statement's subtree, reusing the shapes of the statements nested in it (kept in
+    ``shapes`` by id): every statement is described in its own run and inside each enclosing one, and
+    walking its nodes again at every level cost twice the whole fingerprinting on Django."""
+    known = shapes.get(id(statement))
+    if known is not None:
+        return known
+    names: list[str] = []
+    tokens = [_token(statement, names)]
+    size = 1
+    pending = list(reversed(list(ast.iter_child_nodes(statement))))
+    while pending:
+        node = pending.pop()
+        if isinstance(node, ast.stmt):
+            inner_shape, inner_names, inner_size = _shape(node, shapes)
+            tokens.append(inner_shape)
+            names.extend(inner_names)
+            size += inner_size
+            continue
+        tokens.append(_token(node, names))
+        pending.extend(reversed(list(ast.iter_child_nodes(node))))
+    shapes[id(statement)] = found = (" ".join(tokens), tuple(names), size)
+    return found
 
 
 def _is_plain_binding(statement: ast.stmt, in_class: bool) -> bool:
