@@ -124,21 +124,64 @@ def _shape(statement: ast.stmt, shapes: dict[int, _Shape]) -> _Shape:
     if known is not None:
         return known
     names: list[str] = []
-    tokens = [_token(statement, names)]
+    tokens: list[str] = []
     size = 1
-    pending = list(reversed(list(ast.iter_child_nodes(statement))))
+    pending: list[ast.AST] = [statement]
     while pending:
         node = pending.pop()
-        if isinstance(node, ast.stmt):
+        kind = _KINDS.get(type(node)) or _kind(type(node))
+        if kind.statement and node is not statement:
             inner_shape, inner_names, inner_size = _shape(node, shapes)
             tokens.append(inner_shape)
             names.extend(inner_names)
             size += inner_size
             continue
-        tokens.append(_token(node, names))
-        pending.extend(reversed(list(ast.iter_child_nodes(node))))
+        tokens.append(_token(node, kind, names))
+        pending.extend(reversed(_children(node, kind.fields)))
     shapes[id(statement)] = found = (" ".join(tokens), tuple(names), size)
     return found
+
+
+@dataclass(frozen=True)
+class _Kind:
+    """What the walk needs of a node class, looked up once per class (the walk visits every node of the
+    file: ``ast.iter_child_nodes`` and per-node type tests were most of its time)."""
+
+    token: str
+    name_field: str | None
+    fields: tuple[str, ...]
+    statement: bool
+
+
+_KINDS: dict[type, _Kind] = {}
+
+
+def _kind(cls: type) -> _Kind:
+    token = "" if issubclass(cls, ast.expr_context) else cls.__name__
+    _KINDS[cls] = kind = _Kind(token, _NAME_FIELDS.get(cls), cls._fields, issubclass(cls, ast.stmt))
+    return kind
+
+
+def _token(node: ast.AST, kind: _Kind, names: list[str]) -> str:
+    if kind.name_field is not None:
+        name = getattr(node, kind.name_field, None)
+        if name:
+            names.append(name)
+    if kind.token == "Constant":
+        return f"Constant:{type(node.value).__name__}"
+    return kind.token
+
+
+def _children(node: ast.AST, fields: tuple[str, ...]) -> list[ast.AST]:
+    """``ast.iter_child_nodes``, as a list."""
+    children: list[ast.AST] = []
+    for field in fields:
+        value = getattr(node, field, None)
+        if isinstance(value, ast.AST):
+            children.append(value)
+        elif isinstance(value, list):
+            children.extend([item for item in value if isinstance(item, ast.AST)])
+    return children
 
 
 def _is_plain_binding(statement: ast.stmt, in_class: bool) -> bool:
@@ -151,18 +194,6 @@ def _is_plain_binding(statement: ast.stmt, in_class: bool) -> bool:
         return True
     value = statement.value
     return value is not None and (is_constant_literal(value) or isinstance(value, ast.Name))
-
-
-def _token(node: ast.AST, names: list[str]) -> str:
-    kind = type(node).__name__
-    field = _NAME_FIELDS.get(type(node))
-    if field and getattr(node, field, None):
-        names.append(getattr(node, field))
-    if isinstance(node, ast.Constant):
-        return f"{kind}:{type(node.value).__name__}"
-    if isinstance(node, ast.expr_context):
-        return ""
-    return kind
 
 
 def _windows_of(run: Sequence[_Statement], number: int, min_size: int) -> Iterator[Window]:
