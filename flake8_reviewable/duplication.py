@@ -13,7 +13,7 @@ import hashlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from flake8_reviewable.scan import is_constant_literal
+from flake8_reviewable.scan import child_nodes, is_constant_literal
 
 BUCKET_CAP = 64
 
@@ -137,7 +137,7 @@ def _shape(statement: ast.stmt, shapes: dict[int, _Shape]) -> _Shape:
             size += inner_size
             continue
         tokens.append(_token(node, kind, names))
-        pending.extend(reversed(_children(node, kind.fields)))
+        pending.extend(reversed(child_nodes(node)))
     shapes[id(statement)] = found = (" ".join(tokens), tuple(names), size)
     return found
 
@@ -145,11 +145,10 @@ def _shape(statement: ast.stmt, shapes: dict[int, _Shape]) -> _Shape:
 @dataclass(frozen=True)
 class _Kind:
     """What the walk needs of a node class, looked up once per class (the walk visits every node of the
-    file: ``ast.iter_child_nodes`` and per-node type tests were most of its time)."""
+    file, and per-node type tests were much of its time)."""
 
     token: str
     name_field: str | None
-    fields: tuple[str, ...]
     statement: bool
 
 
@@ -158,7 +157,7 @@ _KINDS: dict[type, _Kind] = {}
 
 def _kind(cls: type) -> _Kind:
     token = "" if issubclass(cls, ast.expr_context) else cls.__name__
-    _KINDS[cls] = kind = _Kind(token, _NAME_FIELDS.get(cls), cls._fields, issubclass(cls, ast.stmt))
+    _KINDS[cls] = kind = _Kind(token, _NAME_FIELDS.get(cls), issubclass(cls, ast.stmt))
     return kind
 
 
@@ -170,18 +169,6 @@ def _token(node: ast.AST, kind: _Kind, names: list[str]) -> str:
     if kind.token == "Constant":
         return f"Constant:{type(node.value).__name__}"
     return kind.token
-
-
-def _children(node: ast.AST, fields: tuple[str, ...]) -> list[ast.AST]:
-    """``ast.iter_child_nodes``, as a list."""
-    children: list[ast.AST] = []
-    for field in fields:
-        value = getattr(node, field, None)
-        if isinstance(value, ast.AST):
-            children.append(value)
-        elif isinstance(value, list):
-            children.extend([item for item in value if isinstance(item, ast.AST)])
-    return children
 
 
 def _is_plain_binding(statement: ast.stmt, in_class: bool) -> bool:

@@ -117,6 +117,19 @@ def _is_multiline_literal(node: ast.AST) -> bool:
     return isinstance(node, (ast.Constant, *_CONTAINERS)) and _spans_lines(node)
 
 
+def child_nodes(node: ast.AST) -> list[ast.AST]:
+    """``ast.iter_child_nodes(node)`` as a list, without its generators, for the walks that want a list
+    (cognitive complexity, duplicate fingerprints): they call it for every node of every file."""
+    children: list[ast.AST] = []
+    for name in node._fields:
+        value = getattr(node, name, None)
+        if isinstance(value, ast.AST):
+            children.append(value)
+        elif isinstance(value, list):
+            children.extend([item for item in value if isinstance(item, ast.AST)])
+    return children
+
+
 def scan_expressions(tree: ast.AST, depth_limit: int) -> ExpressionScan:
     """Walk ``tree`` once; stop early (with ``max_syntax_depth`` past the limit) on absurdly deep syntax."""
     return _Scanner(depth_limit).run(tree)
