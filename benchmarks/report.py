@@ -250,6 +250,9 @@ def machine_lines(results: Results, package_versions: dict[str, str]) -> list[st
     ]
 
 
+# Hand-written: what each attempt on the targets did, kept beside the generated numbers.
+TRIED = Path(__file__).with_name("tried.md")
+
 METHOD = """\
 - Every flake8 run is `-j1` over the whole extracted sdist (`flake8 --isolated -j1 .`, so the corpus' own
   `[flake8]` settings are ignored), output to a file. The sdist is copied to a temporary folder outside any
@@ -314,6 +317,7 @@ def render_doc(results: Results, rows: list[Target], package_versions: dict[str,
     sections = [
         ["# Performance", "", title],
         ["## Targets", "", *targets_table(rows)],
+        ["## What was tried", "", TRIED.read_text(encoding="utf-8").rstrip()],
         ["## All runs", "", *runs_table(results)],
         ["## Metric pass and libcst parse, in-process", "", *passes_table(results)],
         ["## Where the metric pass spends its time", "", *profile_lines(results)],
