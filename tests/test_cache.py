@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 
@@ -83,6 +84,8 @@ def read_only_command(cache) -> list[str]:
             path.chmod(0o555 if path.is_dir() else 0o444)
         return []
     mount = 'mount --bind "$0" "$0" && mount -o remount,bind,ro "$0" && exec "$@"'
+    if shutil.which("unshare") is None:
+        pytest.skip("root without unshare (util-linux) to make a folder read-only")
     probe = subprocess.run(["unshare", "-m", "sh", "-c", mount, str(cache), "true"], capture_output=True)
     if probe.returncode != 0:
         pytest.skip(f"root without a way to make a folder read-only (unshare -m failed: {probe.stderr!r})")
