@@ -21,6 +21,17 @@ def base_ref(text: str) -> str:
     return value
 
 
+def _described(whole: ChangeSummary) -> dict[str, object]:
+    """What the whole-change messages say of the change; each message uses the values it names."""
+    return {
+        "lines": counted(whole.lines, "changed line"),
+        "files": counted(whole.files, "file"),
+        "folders": counted(whole.directories, "folder"),
+        "entropy": whole.entropy,
+        "hint": _split_hint(whole),
+    }
+
+
 def _split_hint(whole: ChangeSummary) -> str:
     rows = whole.by_top_level()
     if len(rows) < 2:
@@ -221,13 +232,7 @@ class ChangeSize(Rule):
     def check(self, facts: FileFacts, context: FileContext = NO_CONTEXT) -> Iterator[Finding]:
         whole = context.change.whole if context.change else None
         if whole and whole.lines > self.limit:
-            yield self.finding(
-                _FIRST_LINE,
-                value=whole.lines,
-                lines=counted(whole.lines, "changed line"),
-                files=counted(whole.files, "file"),
-                hint=_split_hint(whole),
-            )
+            yield self.finding(_FIRST_LINE, value=whole.lines, **_described(whole))
 
 
 class ChangeSpread(Rule):
@@ -272,11 +277,4 @@ class ChangeSpread(Rule):
     def check(self, facts: FileFacts, context: FileContext = NO_CONTEXT) -> Iterator[Finding]:
         whole = context.change.whole if context.change else None
         if whole and whole.files > self.limit:
-            yield self.finding(
-                _FIRST_LINE,
-                value=whole.files,
-                files=counted(whole.files, "file"),
-                folders=counted(whole.directories, "folder"),
-                entropy=whole.entropy,
-                hint=_split_hint(whole),
-            )
+            yield self.finding(_FIRST_LINE, value=whole.files, **_described(whole))
