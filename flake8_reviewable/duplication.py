@@ -232,13 +232,18 @@ class ProjectIndex:
         self.counts: dict[str, int] = {}
 
     def add(self, path: str, file_windows: Iterable[Window]) -> None:
-        seen = set()
-        for window in file_windows:
-            if (window.fingerprint, window.run) not in seen:
-                seen.add((window.fingerprint, window.run))
-                self.place(window.fingerprint, Copy(path, window.first, window.last, window.run))
+        self.add_places((window.fingerprint, Copy(path, window.first, window.last, window.run))
+                        for window in file_windows)
 
-    def place(self, fingerprint: str, copy: Copy) -> None:
+    def add_places(self, windows_found: Iterable[tuple[str, Copy]]) -> None:
+        """Add windows given in line order within each run: the first of a run per fingerprint is its place."""
+        seen = set()
+        for fingerprint, copy in windows_found:
+            if (fingerprint, copy.path, copy.run) not in seen:
+                seen.add((fingerprint, copy.path, copy.run))
+                self._place(fingerprint, copy)
+
+    def _place(self, fingerprint: str, copy: Copy) -> None:
         """Count one more place holding ``fingerprint``, and keep it if it is among the first."""
         self.counts[fingerprint] = self.counts.get(fingerprint, 0) + 1
         bucket = self.places.setdefault(fingerprint, [])

@@ -77,9 +77,7 @@ class StoredIndex:
             marks = ",".join("?" * len(chunk))
             query = (f"SELECT fingerprint, path, first, last, run FROM windows WHERE fingerprint IN ({marks}) "
                      "ORDER BY path, first")
-            seen = set()
-            for fingerprint, path, first, last, run in self.connection.execute(query, chunk):
-                if (fingerprint, path, run) not in seen:
-                    seen.add((fingerprint, path, run))
-                    index.place(fingerprint, Copy(path, first, last, run))
+            rows = self.connection.execute(query, chunk)
+            index.add_places((fingerprint, Copy(path, first, last, run)) for fingerprint, path, first, last, run
+                             in rows)
         return index
