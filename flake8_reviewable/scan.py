@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from flake8_reviewable.facts import Position
 
 _CONTAINERS = (ast.List, ast.Tuple, ast.Set, ast.Dict)
-_SCOPES = (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
 
 
 @dataclass
@@ -20,7 +20,8 @@ class ExpressionScan:
     """Facts about a file's expressions, keyed so the statement walk can find them."""
 
     # Deepest nesting of syntax in the tree, counting each operand of ``a and b and c`` as a level
-    # because libcst nests them pairwise: it predicts how deep libcst's native parser must recurse.
+    # because libcst nests them pairwise, and not the operator and context leaves, which libcst does not
+    # have: it predicts how deep libcst's native parser must recurse.
     max_syntax_depth: int = 0
     # (first line, last line, end column in UTF-8 bytes) of each multi-line literal made only of constants.
     collapsed_spans: list[tuple[int, int, int]] = field(default_factory=list)
@@ -63,12 +64,41 @@ def _spans_lines(node: ast.AST) -> bool:
     return (getattr(node, "end_lineno", None) or node.lineno) > node.lineno
 
 
+# Fields that hold only childless singletons (``Load``, ``Add``, ``Eq``...): a third of all nodes, and
+# nothing the scan looks for.
+_LEAF_FIELDS = frozenset({"ctx", "op", "ops"})
+_STATEMENTS = frozenset(_subclass for _subclass in vars(ast).values()
+                        if isinstance(_subclass, type) and issubclass(_subclass, ast.stmt))
+
+
+@lru_cache(maxsize=None)
+def _walked_fields(kind: type) -> tuple[str, ...]:
+    return tuple(name for name in kind._fields if name not in _LEAF_FIELDS)
+
+
+def _walked_children(node: ast.AST) -> list[ast.AST]:
+    children: list[ast.AST] = []
+    for name in _walked_fields(type(node)):
+        value = getattr(node, name, None)
+        if isinstance(value, ast.AST):
+            children.append(value)
+        elif isinstance(value, list):
+            children.extend([item for item in value if isinstance(item, ast.AST)])
+    return children
+
+
 class _Scanner:
     def __init__(self, depth_limit: int) -> None:
         self.scan = ExpressionScan()
         self.depth_limit = depth_limit
         # Each entry: node, syntax depth, owning statement, lambdas enclosing the node.
         self.pending: list[tuple[ast.AST, int, ast.stmt | None, int]] = []
+        # What to do on the node kinds that hold a fact; every other node is only walked through.
+        self.visits = {
+            ast.Module: self._visit_scope, ast.ClassDef: self._visit_scope, ast.FunctionDef: self._visit_scope,
+            ast.AsyncFunctionDef: self._visit_scope, ast.Lambda: self._visit_lambda,
+            ast.JoinedStr: self._visit_fstring, **{kind: self._visit_literal for kind in (ast.Constant, *_CONTAINERS)},
+        }
 
     def run(self, tree: ast.AST) -> ExpressionScan:
         self.pending.append((tree, 0, None, 0))
@@ -82,25 +112,34 @@ class _Scanner:
         return self.scan
 
     def _visit(self, node: ast.AST, depth: int, owner: ast.stmt | None, lambdas: int) -> None:
-        if isinstance(node, ast.stmt):
+        kind = type(node)
+        if kind in _STATEMENTS:
             owner, lambdas = node, 0
-        if isinstance(node, _SCOPES):
-            span = _docstring_span(node)
-            if span:
-                self.scan.docstring_spans.append(span)
-        elif isinstance(node, ast.Lambda):
-            lambdas += 1
-            position = Position(node.lineno, node.col_offset)
-            self.scan.lambdas.setdefault(id(owner), []).append((position, lambdas))
-        elif isinstance(node, ast.JoinedStr):
-            self._visit_fstring(node, depth, owner, lambdas)
-            return
-        elif _is_multiline_literal(node) and is_constant_literal(node):
+        visit = self.visits.get(kind)
+        if visit is not None:
+            lambdas = visit(node, depth, owner, lambdas)
+            if lambdas is None:
+                return
+        depth += len(node.values) - 1 if kind is ast.BoolOp else 1
+        self.pending.extend([(child, depth, owner, lambdas) for child in _walked_children(node)])
+
+    # Each visit returns the lambda count for the node's children, or None when it walked them itself.
+    def _visit_scope(self, node: ast.AST, depth: int, owner: ast.stmt | None, lambdas: int) -> int:
+        span = _docstring_span(node)
+        if span:
+            self.scan.docstring_spans.append(span)
+        return lambdas
+
+    def _visit_lambda(self, node: ast.Lambda, depth: int, owner: ast.stmt | None, lambdas: int) -> int:
+        position = Position(node.lineno, node.col_offset)
+        self.scan.lambdas.setdefault(id(owner), []).append((position, lambdas + 1))
+        return lambdas + 1
+
+    def _visit_literal(self, node: ast.expr, depth: int, owner: ast.stmt | None, lambdas: int) -> int | None:
+        if _spans_lines(node) and is_constant_literal(node):
             self.scan.collapsed_spans.append((node.lineno, node.end_lineno, node.end_col_offset))
-            return
-        width = len(node.values) - 1 if isinstance(node, ast.BoolOp) else 1
-        for child in ast.iter_child_nodes(node):
-            self.pending.append((child, depth + width, owner, lambdas))
+            return None
+        return lambdas
 
     def _visit_fstring(self, node: ast.JoinedStr, depth: int, owner: ast.stmt | None, lambdas: int) -> None:
         # The lines inside a multi-line f-string hold code even when their text looks blank or like a
@@ -111,10 +150,7 @@ class _Scanner:
         for part in node.values:
             if isinstance(part, ast.FormattedValue):
                 self.pending.append((part, depth + 1, owner, lambdas))
-
-
-def _is_multiline_literal(node: ast.AST) -> bool:
-    return isinstance(node, (ast.Constant, *_CONTAINERS)) and _spans_lines(node)
+        return None
 
 
 def child_nodes(node: ast.AST) -> list[ast.AST]:
