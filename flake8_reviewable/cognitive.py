@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from flake8_reviewable.scan import child_nodes
+from flake8_reviewable.scan import children_without_leaves
 
 HOTSPOTS = 3
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
@@ -59,7 +59,7 @@ class _Scorer:
         self.increments[line] += amount
 
     def _push_all(self, nodes: Sequence[ast.AST], level: int, scope: _Scope) -> None:
-        self.pending.extend((node, level, scope) for node in nodes)
+        self.pending.extend([(node, level, scope) for node in nodes])
 
     def _push_body(self, function: ast.FunctionDef | ast.AsyncFunctionDef, level: int, scope: _Scope) -> None:
         inner = is_wrapper(function)
@@ -80,7 +80,7 @@ class _Scorer:
         if handler:
             handler(self, node, level, scope)
         else:
-            self._push_all(child_nodes(node), level, scope)
+            self._push_all(children_without_leaves(node), level, scope)
 
     def _if(self, node: ast.If, level: int, scope: _Scope, is_elif: bool = False) -> None:
         # `if` is structural (+1 plus nesting); `elif` and `else` are hybrid (+1, but their bodies nest).
@@ -168,7 +168,7 @@ class _Scorer:
         if scope.key not in self.recursive and _calls(node.func, scope):
             self.recursive.add(scope.key)
             self._add(node.lineno, 1)
-        self._push_all(child_nodes(node), level, scope)
+        self._push_all(children_without_leaves(node), level, scope)
 
     def _function(self, node: ast.FunctionDef | ast.AsyncFunctionDef, level: int, scope: _Scope) -> None:
         # Nested functions are folded in one level deeper, except a decorator's wrapper (see is_wrapper);

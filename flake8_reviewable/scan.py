@@ -76,7 +76,9 @@ def _walked_fields(kind: type) -> tuple[str, ...]:
     return tuple(name for name in kind._fields if name not in _LEAF_FIELDS)
 
 
-def _walked_children(node: ast.AST) -> list[ast.AST]:
+def children_without_leaves(node: ast.AST) -> list[ast.AST]:
+    """``child_nodes`` less the operator and context singletons, for the walks that never look at them
+    (this scan and cognitive complexity; duplicate fingerprints keep them)."""
     children: list[ast.AST] = []
     for name in _walked_fields(type(node)):
         value = getattr(node, name, None)
@@ -121,7 +123,7 @@ class _Scanner:
             if lambdas is None:
                 return
         depth += len(node.values) - 1 if kind is ast.BoolOp else 1
-        self.pending.extend([(child, depth, owner, lambdas) for child in _walked_children(node)])
+        self.pending.extend([(child, depth, owner, lambdas) for child in children_without_leaves(node)])
 
     # Each visit returns the lambda count for the node's children, or None when it walked them itself.
     def _visit_scope(self, node: ast.AST, depth: int, owner: ast.stmt | None, lambdas: int) -> int:
@@ -155,7 +157,7 @@ class _Scanner:
 
 def child_nodes(node: ast.AST) -> list[ast.AST]:
     """``ast.iter_child_nodes(node)`` as a list, without its generators, for the walks that want a list
-    (cognitive complexity, duplicate fingerprints): they call it for every node of every file."""
+    (duplicate fingerprints): it is called for every node of every file."""
     children: list[ast.AST] = []
     for name in node._fields:
         value = getattr(node, name, None)
