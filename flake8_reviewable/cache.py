@@ -101,15 +101,21 @@ class FactsCache:
 def _plain(value: object) -> object:
     """JSON-ready form of facts: a dataclass as the list of its fields' values (in field order), a tuple as
     a list. Positional, so entries stay small and decode fast."""
-    if isinstance(value, tuple):
+    kind = type(value)
+    if kind is tuple:
         return [_plain(item) for item in value]
-    if dataclasses.is_dataclass(value):
-        return [_plain(getattr(value, name)) for name in _field_names(type(value))]
-    return value
+    names = _field_names(kind)
+    if names is None:
+        return value
+    return [_plain(getattr(value, name)) for name in names]
 
 
 @lru_cache(maxsize=None)
-def _field_names(cls: type) -> tuple[str, ...]:
+def _field_names(cls: type) -> tuple[str, ...] | None:
+    """The field names of a dataclass, None for any other type (looked up once per type: a cold run
+    encodes every value of every file's facts)."""
+    if not dataclasses.is_dataclass(cls):
+        return None
     return tuple(field.name for field in dataclasses.fields(cls))
 
 
