@@ -3,7 +3,8 @@
 flake8 matches every file and folder against each ``exclude`` pattern with one ``fnmatch`` call per
 pattern, twice (name and absolute path): a third of the plugin's warm-run overhead on Django, since the
 plugin must list the files in the main process before flake8 does. Here each pattern list becomes one
-compiled regular expression; the walk, the order and the rules are flake8's.
+compiled regular expression, and a walked entry's absolute path is built and tried only against the
+patterns that could match it where its name does not; the walk, the order and the rules are flake8's.
 """
 from __future__ import annotations
 
@@ -11,30 +12,60 @@ import fnmatch
 import os
 import re
 from collections.abc import Callable, Iterator, Sequence
-from functools import lru_cache
+
+_WILDCARDS = frozenset("*?[")
+_SEPARATORS = frozenset(filter(None, (os.sep, os.altsep)))
 
 
-@lru_cache(maxsize=16)
-def _matcher(patterns: tuple[str, ...]) -> Callable[[str], bool]:
-    # fnmatch.fnmatch is fnmatchcase on os.path.normcase'd strings; translate() anchors each pattern.
+def _matcher(patterns: Sequence[str]) -> Callable[[str], bool] | None:
+    """One matcher for the patterns (None when there are none). fnmatch.fnmatch is fnmatchcase on
+    os.path.normcase'd strings; translate() anchors each pattern."""
+    if not patterns:
+        return None
     expression = re.compile("|".join(f"(?:{fnmatch.translate(os.path.normcase(p))})" for p in patterns))
     return lambda name: expression.match(os.path.normcase(name)) is not None
 
 
-def _matches_filename(path: str, patterns: tuple[str, ...], absolute: str | None = None) -> bool:
-    """flake8's ``utils.matches_filename``: the name, else the absolute path, matches a pattern.
-    ``absolute`` is ``os.path.abspath(path)`` when the caller already knows it."""
-    if not patterns:
-        return False
-    matches = _matcher(patterns)
-    basename = os.path.basename(path)
-    if basename not in {".", ".."} and matches(basename):
-        return True
-    return matches(absolute or os.path.abspath(path))
+def _may_match_more_than_the_name(pattern: str) -> bool:
+    """Whether ``pattern`` can match the absolute path of a walked entry without matching its name.
+
+    A pattern with no wildcard and no separator never matches a path holding a separator; ``*`` followed
+    by such a pattern matches a path exactly when it matches the path's last part (flake8's defaults,
+    ``.git`` or ``*.egg``, are all of these kinds)."""
+    rest = os.path.normcase(pattern)
+    rest = rest[1:] if rest.startswith("*") else rest
+    return not rest or not (_WILDCARDS | _SEPARATORS).isdisjoint(rest)
 
 
-def _filenames_from(arg: str, excluded: Callable[[str, str | None], bool]) -> Iterator[str]:
-    if excluded(arg, None):
+class _Exclusion:
+    """flake8's ``utils.matches_filename`` for one ``exclude`` list: the name, else the absolute path,
+    matches a pattern."""
+
+    def __init__(self, patterns: Sequence[str]) -> None:
+        self.by_name = _matcher(patterns)
+        self.by_path = self.by_name
+        self.by_walked_path = _matcher([pattern for pattern in patterns if _may_match_more_than_the_name(pattern)])
+
+    def excludes(self, path: str) -> bool:
+        """For a path as given on the command line."""
+        if self.by_name is None:
+            return False
+        basename = os.path.basename(path)
+        if basename not in {".", ".."} and self.by_name(basename):
+            return True
+        return self.by_path(os.path.abspath(path))
+
+    def excludes_entry(self, name: str, absolute_folder: str) -> bool:
+        """For a real name found in a folder while walking (its absolute path is the two joined)."""
+        if self.by_name is None:
+            return False
+        if name not in {".", ".."} and self.by_name(name):
+            return True
+        return self.by_walked_path is not None and self.by_walked_path(os.path.join(absolute_folder, name))
+
+
+def _filenames_from(arg: str, excluded_arg: Callable[[str], bool], exclusion: _Exclusion) -> Iterator[str]:
+    if excluded_arg(arg):
         return
     if not os.path.isdir(arg):
         yield arg
@@ -45,29 +76,28 @@ def _filenames_from(arg: str, excluded: Callable[[str, str | None], bool]) -> It
         # normalisation: abspath for each of a project's files was most of an editor run's listing.
         absolute_root = os.path.join(absolute_arg, root[len(arg):].lstrip(os.sep))
         for directory in tuple(sub_directories):
-            if excluded(os.path.join(root, directory), os.path.join(absolute_root, directory)):
+            if exclusion.excludes_entry(directory, absolute_root):
                 sub_directories.remove(directory)
         for filename in files:
-            joined = os.path.join(root, filename)
-            if not excluded(joined, os.path.join(absolute_root, filename)):
-                yield joined
+            if not exclusion.excludes_entry(filename, absolute_root):
+                yield os.path.join(root, filename)
 
 
 def expand_paths(
     paths: Sequence[str], stdin_display_name: str, filename_patterns: Sequence[str], exclude: Sequence[str]
 ) -> Iterator[str]:
     """The same files, in the same order, as flake8's ``expand_paths`` with the same arguments."""
-    exclude = tuple(exclude)
-    wanted = _matcher(tuple(filename_patterns)) if filename_patterns else (lambda name: True)
+    exclusion = _Exclusion(exclude)
+    wanted = _matcher(filename_patterns) or (lambda name: True)
 
-    def excluded(arg: str, absolute: str | None) -> bool:
+    def excluded_arg(arg: str) -> bool:
         if arg == "-":
             if stdin_display_name == "stdin":
                 return False
             arg = stdin_display_name
-        return _matches_filename(arg, exclude, absolute)
+        return exclusion.excludes(arg)
 
     for path in paths or ["."]:
-        for filename in _filenames_from(path, excluded):
+        for filename in _filenames_from(path, excluded_arg, exclusion):
             if filename == "-" or path == filename or wanted(filename):
                 yield filename

@@ -23,6 +23,9 @@ TREE = [
         (["pkg", "tests", "script"], ["*.py"], ["*/sub/*"]),
         (["pkg/a.py", "-"], ["*.py"], []),
         ([], [], ["*.txt"]),
+        # Patterns tried on the name only (a literal, "*" and a literal) and on the whole path (wildcards).
+        (["."], ["*.py"], ["*.egg", "lib", "*ub", "d?ta", "*.tox", "[b]uild"]),
+        (["pkg", "tests"], ["*.py"], ["a.py", "*ata"]),
         # Absolute excludes (flake8 makes config paths absolute) with odd spellings of the paths.
         (["./pkg/", "tests//", "{here}/build"], ["*.py"], ["{root}/pkg/sub", "{root}/tests/data", "{root}/build/lib"]),
     ],
