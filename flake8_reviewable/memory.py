@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import functools
 import gc
+import importlib
 from collections.abc import Callable
+from types import ModuleType
 from typing import TypeVar
 
 Result = TypeVar("Result")
@@ -32,3 +34,15 @@ def cycle_collection_paused(function: Callable[..., Result]) -> Callable[..., Re
                 gc.enable()
 
     return paused
+
+
+@functools.lru_cache(maxsize=None)
+def imported_for_good(name: str) -> ModuleType:
+    """Import a module that lives as long as the process, then move what is alive out of the collector's
+    reach (``gc.freeze``): imported while the collector is paused, libcst's tens of thousands of classes,
+    functions and constants would all land in the youngest generation and be traversed, then promoted and
+    traversed again, by the first collections after the pass (about 9 ms of an editor run). Frozen objects
+    are still freed by reference counting."""
+    module = importlib.import_module(name)
+    gc.freeze()
+    return module

@@ -16,7 +16,7 @@ from radon.visitors import ComplexityVisitor
 from flake8_reviewable.cognitive import CognitiveScore, cognitive_complexity
 from flake8_reviewable.facts import BUMP_DEPTH, MODULE_NAME, Definition, FileFacts, ParseFailure, Position, UnitFacts
 from flake8_reviewable.lines import ReviewableLines
-from flake8_reviewable.memory import cycle_collection_paused
+from flake8_reviewable.memory import cycle_collection_paused, imported_for_good
 from flake8_reviewable.scan import ExpressionScan, scan_expressions
 
 # libcst's native parser overflows the C stack (a crash, not an exception) somewhere past 3,000 levels of
@@ -109,7 +109,8 @@ def measure(source: str | Sequence[str], tree: ast.Module | None = None) -> File
 
 
 def _parse_with_libcst(text: str):
-    import libcst  # imported here: it costs a tenth of a second, and cached files never need it
+    # Imported here: it costs a tenth of a second, and cached files never need it.
+    libcst = imported_for_good("libcst")
 
     try:
         return libcst.parse_module(text)
