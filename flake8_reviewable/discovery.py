@@ -13,6 +13,8 @@ import os
 import re
 from collections.abc import Callable, Iterator, Sequence
 
+# os.walk's signature as used here: top-down, the caller prunes the sub-folder list it is given.
+Walk = Callable[[str], Iterator[tuple[str, list[str], list[str]]]]
 _WILDCARDS = frozenset("*?[")
 _SEPARATORS = frozenset(filter(None, (os.sep, os.altsep)))
 
@@ -64,14 +66,14 @@ class _Exclusion:
         return self.by_walked_path is not None and self.by_walked_path(os.path.join(absolute_folder, name))
 
 
-def _filenames_from(arg: str, excluded_arg: Callable[[str], bool], exclusion: _Exclusion) -> Iterator[str]:
+def _filenames_from(arg: str, excluded_arg: Callable[[str], bool], exclusion: _Exclusion, walk: Walk) -> Iterator[str]:
     if excluded_arg(arg):
         return
     if not os.path.isdir(arg):
         yield arg
         return
     absolute_arg = os.path.abspath(arg)
-    for root, sub_directories, files in os.walk(arg):
+    for root, sub_directories, files in walk(arg):
         # os.walk joins real names onto ``arg``, so joining them onto its absolute form needs no
         # normalisation: abspath for each of a project's files was most of an editor run's listing.
         absolute_root = os.path.join(absolute_arg, root[len(arg):].lstrip(os.sep))
@@ -84,9 +86,11 @@ def _filenames_from(arg: str, excluded_arg: Callable[[str], bool], exclusion: _E
 
 
 def expand_paths(
-    paths: Sequence[str], stdin_display_name: str, filename_patterns: Sequence[str], exclude: Sequence[str]
+    paths: Sequence[str], stdin_display_name: str, filename_patterns: Sequence[str], exclude: Sequence[str],
+    walk: Walk = os.walk,
 ) -> Iterator[str]:
-    """The same files, in the same order, as flake8's ``expand_paths`` with the same arguments."""
+    """The same files, in the same order, as flake8's ``expand_paths`` with the same arguments; ``walk``
+    stands in for ``os.walk`` (see ``listing``)."""
     exclusion = _Exclusion(exclude)
     wanted = _matcher(filename_patterns) or (lambda name: True)
 
@@ -98,6 +102,6 @@ def expand_paths(
         return exclusion.excludes(arg)
 
     for path in paths or ["."]:
-        for filename in _filenames_from(path, excluded_arg, exclusion):
+        for filename in _filenames_from(path, excluded_arg, exclusion, walk):
             if filename == "-" or path == filename or wanted(filename):
                 yield filename

@@ -18,11 +18,12 @@ from typing import Any
 
 from flake8_reviewable.cache import CACHE_DIR_NAME, FactsCache
 from flake8_reviewable.context import FileContext
-from flake8_reviewable.discovery import expand_paths
+from flake8_reviewable.discovery import Walk, expand_paths
 from flake8_reviewable.duplication import ProjectIndex, Window, find_duplicates, windows
 from flake8_reviewable.facts import FileFacts
 from flake8_reviewable.git import project_root
 from flake8_reviewable.index_store import StoredIndex
+from flake8_reviewable.listing import CachedWalk
 from flake8_reviewable.locality import RunChange, file_context, growth, measure_run
 from flake8_reviewable.memory import cycle_collection_paused
 from flake8_reviewable.metrics import measure, parsed
@@ -98,17 +99,15 @@ class Session:
     def _project_on_disk(self, options: Any) -> ProjectIndex | StoredIndex:
         """For an editor buffer: the project's other files, from the stored index when the cache allows."""
         root = os.path.relpath(project_root(Path.cwd()))
-        buffer = options.stdin_display_name
-        paths = [path for path in _checked_files(options, [root]) if not _is_same_file(path, buffer)]
         store = StoredIndex.open(self.cache.root, self.min_duplicate_size) if self.cache else None
         if store is not None:
             try:
-                store.refresh(paths, self._windows_of_path)
+                store.refresh(_other_files(options, root, CachedWalk.open(store.connection)), self._windows_of_path)
                 return store
             except sqlite3.Error:  # locked for too long, or read-only: build it in memory instead
                 pass
         index = ProjectIndex()
-        for path in paths:
+        for path in _other_files(options, root, None):
             index.add(path, self._windows_of_path(path))
         return index
 
@@ -149,11 +148,21 @@ class Session:
         return tuple(find_duplicates(filename, file_windows, index))
 
 
-def _checked_files(options: Any, paths: Iterable[str]) -> list[str]:
+def _checked_files(options: Any, paths: Iterable[str], walk: Walk = os.walk) -> list[str]:
     """The files flake8 checks for these paths, as flake8 itself finds and names them (``-`` as on stdin)."""
     exclude = (*options.exclude, *options.extend_exclude)
-    files = expand_paths(list(paths), options.stdin_display_name, options.filename, exclude)
+    files = expand_paths(list(paths), options.stdin_display_name, options.filename, exclude, walk)
     return [options.stdin_display_name if name == "-" else name for name in files]
+
+
+def _other_files(options: Any, root: str, walk: CachedWalk | None) -> list[str]:
+    """The files of the project under ``root`` but the editor buffer's own, read through ``walk``'s
+    cached folders when there is one."""
+    buffer = options.stdin_display_name
+    paths = [path for path in _checked_files(options, [root], walk or os.walk) if not _is_same_file(path, buffer)]
+    if walk is not None:
+        walk.save()
+    return paths
 
 
 def _is_same_file(path: str, other: str) -> bool:

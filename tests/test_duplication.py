@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import ast
+import os
 import shutil
+import time
 from pathlib import Path
 
 import flake8 as flake8_package
@@ -220,3 +222,16 @@ def test_editor_index_on_disk_follows_the_project_as_it_changes(flake8) -> None:
     flake8.write("pkg/sub/c.py", "import os\n\n\n" + BLOCK)
     assert "in ./pkg/sub/c.py:5:" in flake8(*check, stdin=REWRAPPED)[0]
     assert flake8(*check, "--no-reviewable-cache", stdin=REWRAPPED) == flake8(*check, stdin=REWRAPPED)
+
+
+def test_editor_listing_from_cached_folders_sees_new_files(flake8) -> None:
+    flake8.write("pkg/a.py", "x = 1\n")
+    flake8.write("pkg/sub/b.py", "x = 1\n")
+    an_hour_ago = time.time() - 3600
+    for folder, _, _ in os.walk(flake8.folder):  # settled folders: the second run lists them from the cache
+        os.utime(folder, (an_hour_ago, an_hour_ago))
+    check = ("--select=RVW3", "-", "--stdin-display-name=pkg/a.py")
+    for _ in range(2):
+        assert flake8(*check, stdin=REWRAPPED, expect_rc=0) == []
+    flake8.write("pkg/sub/c.py", "import os\n\n\n" + BLOCK)
+    assert "in ./pkg/sub/c.py:5:" in flake8(*check, stdin=REWRAPPED)[0]

@@ -1,0 +1,114 @@
+"""The editor's cached folder walk must yield exactly what os.walk yields, changes included."""
+from __future__ import annotations
+
+import os
+import sqlite3
+import time
+from pathlib import Path
+
+import pytest
+from flake8.discover_files import expand_paths as flake8_expand_paths
+
+from flake8_reviewable.discovery import expand_paths
+from flake8_reviewable.listing import CachedWalk
+
+TREE = ["pkg/a.py", "pkg/sub/b.py", "pkg/sub/deeper/c.py", "docs/notes.txt", "empty/.keep", "build/lib/x.py"]
+AN_HOUR_AGO = time.time() - 3600
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = tmp_path / "project"
+    for name in TREE:
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text("x = 1\n")
+    monkeypatch.chdir(root)
+    return root
+
+
+def settle(root: Path) -> None:
+    """Date every folder an hour back, as folders nobody touched lately are."""
+    for folder, _, _ in os.walk(root):
+        os.utime(folder, (AN_HOUR_AGO, AN_HOUR_AGO))
+
+
+def walk_twice(database: Path) -> list:
+    """Walk once to fill the cache, then again; return the second walk's output."""
+    for _ in range(2):
+        connection = sqlite3.connect(database)
+        walk = CachedWalk.open(connection)
+        found = list(walk("."))
+        walk.save()
+        connection.close()
+    return found
+
+
+def plant(database: Path, folder: str, extra_file: str) -> None:
+    """Add a file name to a cached folder's entries: only a walk that reads the cache can yield it."""
+    with sqlite3.connect(database) as connection:
+        (files,) = connection.execute("SELECT files FROM folders WHERE path = ?", (folder,)).fetchone()
+        connection.execute("UPDATE folders SET files = ? WHERE path = ?", (files + "\0" + extra_file, folder))
+
+
+def cached_walk(database: Path) -> list:
+    walk = CachedWalk.open(sqlite3.connect(database))
+    return list(walk("."))
+
+
+def test_cached_walk_yields_what_os_walk_yields(project: Path, tmp_path: Path) -> None:
+    settle(project)
+    assert walk_twice(tmp_path / "cache.sqlite3") == list(os.walk(".")) != []
+
+
+def test_settled_folders_are_read_from_the_cache(project: Path, tmp_path: Path) -> None:
+    database = tmp_path / "cache.sqlite3"
+    settle(project)
+    walk_twice(database)
+    plant(database, os.path.join(".", "pkg"), "planted.py")
+    found = dict((folder, files) for folder, _, files in cached_walk(database))
+    assert "planted.py" in found[os.path.join(".", "pkg")]
+
+
+def test_recently_changed_folders_are_read_again(project: Path, tmp_path: Path) -> None:
+    # Just written: a change in the same clock tick as the reading could hide, so the cache is not trusted.
+    database = tmp_path / "cache.sqlite3"
+    walk_twice(database)
+    plant(database, os.path.join(".", "pkg"), "planted.py")
+    assert cached_walk(database) == list(os.walk("."))
+
+
+def test_added_removed_and_renamed_entries_are_seen(project: Path, tmp_path: Path) -> None:
+    database = tmp_path / "cache.sqlite3"
+    settle(project)
+    walk_twice(database)
+    (project / "pkg" / "new.py").write_text("y = 2\n")
+    (project / "pkg" / "sub" / "deeper" / "c.py").rename(project / "pkg" / "sub" / "deeper" / "d.py")
+    (project / "docs" / "notes.txt").unlink()
+    (project / "docs").rmdir()
+    (project / "empty" / "fresh").mkdir()
+    (project / "empty" / "fresh" / "e.py").write_text("z = 3\n")
+    assert cached_walk(database) == list(os.walk("."))
+
+
+def test_links_are_listed_but_not_entered_and_their_folders_not_kept(project: Path, tmp_path: Path) -> None:
+    database = tmp_path / "cache.sqlite3"
+    (project / "linked").symlink_to(project / "pkg", target_is_directory=True)
+    (project / "pkg" / "link.py").symlink_to(project / "pkg" / "a.py")
+    (project / "pkg" / "broken.py").symlink_to(project / "missing.py")
+    settle(project)
+    assert walk_twice(database) == list(os.walk("."))
+    with sqlite3.connect(database) as connection:
+        kept = {row[0] for row in connection.execute("SELECT path FROM folders")}
+    assert os.path.join(".", "pkg") not in kept and os.path.join(".", "pkg", "sub") in kept
+
+
+def test_listing_through_the_cache_prunes_like_flake8(project: Path, tmp_path: Path) -> None:
+    database = tmp_path / "cache.sqlite3"
+    settle(project)
+    walk_twice(database)
+    exclude = ["build", str(project / "pkg" / "sub" / "deeper"), "*.txt"]
+    walk = CachedWalk.open(sqlite3.connect(database))
+    ours = list(expand_paths(["."], "stdin", ["*.py"], exclude, walk))
+    theirs = list(flake8_expand_paths(paths=["."], stdin_display_name="stdin", filename_patterns=["*.py"],
+                                      exclude=exclude))
+    assert ours == theirs == [os.path.join(".", "pkg", "a.py"), os.path.join(".", "pkg", "sub", "b.py")]
