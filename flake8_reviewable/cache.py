@@ -41,6 +41,12 @@ def _environment_fingerprint() -> bytes:
     return digest.digest()
 
 
+def code_version() -> str:
+    """A short name for everything besides a file's text that decides its facts: stores kept outside the
+    content-addressed entries (the editor's SQLite store) carry it in their name."""
+    return _environment_fingerprint().hex()[:16]
+
+
 def cache_key(text: str, salt: str = "") -> str:
     """The entry name for a file whose text is ``text``; ``salt`` names what is stored and the options it
     depends on (say, the duplicate block size), so that different kinds of entry never collide."""

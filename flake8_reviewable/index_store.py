@@ -3,7 +3,8 @@
 An editor runs flake8 on every save; reading and fingerprinting the whole project each time would cost
 seconds on a large one. The windows of every project file live in one SQLite database in the cache folder,
 stamped with each file's size and modification time: a run stats the files, refreshes only those that
-changed, and looks up just the buffer's fingerprints.
+changed, and looks up just the buffer's fingerprints. The database's name carries the plugin's code
+version, since a new version may fingerprint differently.
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import sqlite3
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from flake8_reviewable.cache import code_version
 from flake8_reviewable.duplication import Copy, ProjectIndex, Window
 
 _SCHEMA = """
@@ -41,7 +43,7 @@ class StoredIndex:
         """The store, or None when the cache folder cannot hold it."""
         try:
             cache_root.mkdir(parents=True, exist_ok=True)
-            connection = sqlite3.connect(cache_root / f"project-{min_size}.sqlite3", timeout=10)
+            connection = sqlite3.connect(cache_root / f"project-{min_size}-{code_version()}.sqlite3", timeout=10)
             connection.executescript(_SCHEMA)
         except (OSError, sqlite3.Error):
             return None

@@ -216,7 +216,7 @@ def test_editor_index_on_disk_follows_the_project_as_it_changes(flake8) -> None:
     flake8.write("pkg/b.py", "x = 1\n")
     check = ("--select=RVW3", "-", "--stdin-display-name=pkg/b.py")
     assert "in ./pkg/a.py:2:" in flake8(*check, stdin=REWRAPPED)[0]
-    assert list((flake8.folder / ".reviewable_cache").glob("project-6.sqlite3"))
+    assert list((flake8.folder / ".reviewable_cache").glob("project-6-*.sqlite3"))
     flake8.write("pkg/a.py", "y = 2\n")
     assert flake8(*check, stdin=REWRAPPED, expect_rc=0) == []
     flake8.write("pkg/sub/c.py", "import os\n\n\n" + BLOCK)
