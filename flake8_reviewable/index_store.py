@@ -4,7 +4,8 @@ An editor runs flake8 on every save; reading and fingerprinting the whole projec
 seconds on a large one. The windows of every project file live in one SQLite database in the cache folder,
 stamped with each file's size and modification time: a run stats the files, refreshes only those that
 changed, and looks up just the buffer's fingerprints. The database's name carries the plugin's code
-version, since a new version may fingerprint differently.
+version, since a new version may fingerprint differently; paths are stored as the bytes the file system
+uses, so that a name that is not valid UTF-8 is kept like any other.
 """
 from __future__ import annotations
 
@@ -17,8 +18,8 @@ from flake8_reviewable.cache import code_version
 from flake8_reviewable.duplication import Copy, ProjectIndex, Window
 
 _SCHEMA = """
-CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, mtime_ns INTEGER, size INTEGER);
-CREATE TABLE IF NOT EXISTS windows (fingerprint TEXT, path TEXT, first INTEGER, last INTEGER, run INTEGER);
+CREATE TABLE IF NOT EXISTS files (path BLOB PRIMARY KEY, mtime_ns INTEGER, size INTEGER);
+CREATE TABLE IF NOT EXISTS windows (fingerprint TEXT, path BLOB, first INTEGER, last INTEGER, run INTEGER);
 CREATE INDEX IF NOT EXISTS windows_by_fingerprint ON windows (fingerprint);
 CREATE INDEX IF NOT EXISTS windows_by_path ON windows (path);
 """
@@ -51,7 +52,7 @@ class StoredIndex:
 
     def refresh(self, paths: Iterable[str], windows_of_path: Callable[[str], tuple[Window, ...]]) -> None:
         """Bring the store in line with these files: re-fingerprint the changed ones, drop the vanished."""
-        known = {row[0]: (row[1], row[2]) for row in self.connection.execute("SELECT * FROM files")}
+        known = {os.fsdecode(row[0]): (row[1], row[2]) for row in self.connection.execute("SELECT * FROM files")}
         current = {path: stamp for path in paths if (stamp := _stamp(path)) is not None}
         with self.connection:
             for path in known.keys() - current.keys():
@@ -62,12 +63,13 @@ class StoredIndex:
                     self._remember(path, stamp, windows_of_path(path))
 
     def _forget(self, path: str) -> None:
-        self.connection.execute("DELETE FROM windows WHERE path = ?", (path,))
-        self.connection.execute("DELETE FROM files WHERE path = ?", (path,))
+        self.connection.execute("DELETE FROM windows WHERE path = ?", (os.fsencode(path),))
+        self.connection.execute("DELETE FROM files WHERE path = ?", (os.fsencode(path),))
 
     def _remember(self, path: str, stamp: tuple[int, int], file_windows: tuple[Window, ...]) -> None:
-        self.connection.execute("INSERT INTO files VALUES (?, ?, ?)", (path, *stamp))
-        rows = [(window.fingerprint, path, window.first, window.last, window.run) for window in file_windows]
+        name = os.fsencode(path)
+        self.connection.execute("INSERT INTO files VALUES (?, ?, ?)", (name, *stamp))
+        rows = [(window.fingerprint, name, window.first, window.last, window.run) for window in file_windows]
         self.connection.executemany("INSERT INTO windows VALUES (?, ?, ?, ?, ?)", rows)
 
     def index_for(self, fingerprints: Iterable[str]) -> ProjectIndex:
@@ -80,6 +82,6 @@ class StoredIndex:
             query = (f"SELECT fingerprint, path, first, last, run FROM windows WHERE fingerprint IN ({marks}) "
                      "ORDER BY path, first")
             rows = self.connection.execute(query, chunk)
-            index.add_places((fingerprint, Copy(path, first, last, run)) for fingerprint, path, first, last, run
-                             in rows)
+            index.add_places((fingerprint, Copy(os.fsdecode(path), first, last, run))
+                             for fingerprint, path, first, last, run in rows)
         return index

@@ -224,12 +224,23 @@ def test_editor_index_on_disk_follows_the_project_as_it_changes(flake8) -> None:
     assert flake8(*check, "--no-reviewable-cache", stdin=REWRAPPED) == flake8(*check, stdin=REWRAPPED)
 
 
+def test_editor_run_keeps_file_names_that_are_not_utf8(flake8) -> None:
+    flake8.write("pkg/a.py", "x = 1\n")
+    try:
+        for name, text in ((b"caf\xe9.py", "import os\n\n\n" + BLOCK), (b"caf\xe9.txt", "")):
+            (flake8.folder / os.fsdecode(name)).write_text(text)
+    except (OSError, UnicodeError):
+        pytest.skip("this file system refuses names that are not valid UTF-8")
+    check = ("--select=RVW3", "-", "--stdin-display-name=pkg/a.py")
+    for _ in range(2):  # indexed, then read back from the store
+        output = flake8(*check, stdin=REWRAPPED)
+        assert len(output) == 1 and " RVW302 " in output[0] and "caf\\xe9.py:5" in output[0], output
+
+
 def test_editor_listing_from_cached_folders_sees_new_files(flake8) -> None:
     flake8.write("pkg/a.py", "x = 1\n")
     flake8.write("pkg/sub/b.py", "x = 1\n")
-    an_hour_ago = time.time() - 3600
-    for folder, _, _ in os.walk(flake8.folder):  # settled folders: the second run lists them from the cache
-        os.utime(folder, (an_hour_ago, an_hour_ago))
+    time.sleep(2.1)  # settled folders: the second run lists them from the cache
     check = ("--select=RVW3", "-", "--stdin-display-name=pkg/a.py")
     for _ in range(2):
         assert flake8(*check, stdin=REWRAPPED, expect_rc=0) == []

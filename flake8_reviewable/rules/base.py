@@ -102,8 +102,14 @@ class Rule:
         self, position: Position, unit: str | None = None, span: tuple[int, int] | None = None, **values: Any
     ) -> Finding:
         """A finding at ``position`` whose message is this rule's template filled with ``values``."""
-        text = self.message.format(limit=self.limit, **values)
+        text = printable(self.message.format(limit=self.limit, **values))
         return Finding(position, f"{self.code} {text}", unit, values.get("value"), span)
+
+
+def printable(text: str) -> str:
+    """``text`` with each byte of a file name that is not valid UTF-8 (kept by Python as a lone surrogate)
+    written as ``\\xNN``: flake8 prints messages as UTF-8 and would stop the whole run on a surrogate."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 class UnitRule(Rule):
