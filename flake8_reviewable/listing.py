@@ -82,17 +82,20 @@ class CachedWalk:
         return cls(connection, known)
 
     def __call__(self, top: str) -> Iterator[tuple[str, list[str], list[str]]]:
-        pending = [(top, True)]
+        # Folders are kept under their absolute names: editors start flake8 from the project's root or
+        # from the buffer's own folder, and both must find the same rows.
+        pending = [(top, os.path.abspath(top), True)]
         while pending:
-            folder, is_top = pending.pop()
-            entries = self._entries(folder, is_top)
+            folder, absolute, is_top = pending.pop()
+            entries = self._entries(folder, absolute, is_top)
             if entries is None:
                 continue
             sub_folders, files = entries
             yield folder, sub_folders, files
-            pending.extend((os.path.join(folder, name), False) for name in reversed(sub_folders))
+            pending.extend((os.path.join(folder, name), os.path.join(absolute, name), False)
+                           for name in reversed(sub_folders))
 
-    def _entries(self, folder: str, is_top: bool) -> _Entries | None:
+    def _entries(self, folder: str, absolute: str, is_top: bool) -> _Entries | None:
         try:
             status = os.stat(folder) if is_top else os.lstat(folder)
         except OSError:
@@ -100,17 +103,17 @@ class CachedWalk:
         if not is_top and stat.S_ISLNK(status.st_mode):
             return None  # os.walk lists a link to a folder but does not enter it
         stamp = _stamp(status)
-        row = self.known.get(folder)
+        row = self.known.get(absolute)
         changed_ns = max(status.st_mtime_ns, status.st_ctime_ns)
         if row is not None and row[0] == stamp and row[1] - changed_ns >= _SETTLE_NS:
-            self.visited[folder] = row
+            self.visited[absolute] = row
             return _names(row[2]), _names(row[3])
         read_ns = time.time_ns()
         found = _read(folder)
         if found is None:
             return None
         entries, has_links = found
-        self.visited[folder] = None if has_links else (stamp, read_ns, _joined(entries[0]), _joined(entries[1]))
+        self.visited[absolute] = None if has_links else (stamp, read_ns, _joined(entries[0]), _joined(entries[1]))
         return entries
 
     def save(self) -> None:
