@@ -41,11 +41,18 @@ def _read(folder: str) -> tuple[_Entries, bool] | None:
                     is_folder = entry.is_dir()
                 except OSError:
                     is_folder = False
-                has_links = has_links or entry.is_symlink()
+                has_links = has_links or _may_be_link(entry)
                 (folders if is_folder else files).append(entry.name)
     except OSError:
         return None
     return (folders, files), has_links
+
+
+def _may_be_link(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_symlink()
+    except OSError:  # cannot tell: do not keep the folder
+        return True
 
 
 def _names(joined: bytes) -> list[str]:
