@@ -18,41 +18,59 @@ from flake8_reviewable.cache import code_version
 from flake8_reviewable.duplication import Copy, ProjectIndex, Window
 
 _SCHEMA = """
-CREATE TABLE IF NOT EXISTS files (path BLOB PRIMARY KEY, mtime_ns INTEGER, size INTEGER);
+CREATE TABLE IF NOT EXISTS files (path BLOB PRIMARY KEY, stamp TEXT);
 CREATE TABLE IF NOT EXISTS windows (fingerprint TEXT, path BLOB, first INTEGER, last INTEGER, run INTEGER);
 CREATE INDEX IF NOT EXISTS windows_by_fingerprint ON windows (fingerprint);
 CREATE INDEX IF NOT EXISTS windows_by_path ON windows (path);
 """
 
 
-def _stamp(path: str) -> tuple[int, int] | None:
+def _stamp(path: str) -> str | None:
     try:
         status = os.stat(path)
     except OSError:
         return None
-    return status.st_mtime_ns, status.st_size
+    # Text, not integers: a modification time past 2262 does not fit SQLite's 63-bit integers.
+    return f"{status.st_mtime_ns}:{status.st_size}"
+
+
+def _remove_older_stores(cache_root: Path, min_size: int, current: str) -> None:
+    """Delete the stores of other plugin versions (an editable install makes one per edit of its code).
+    A process still using one keeps its open file; nothing else is touched."""
+    for store in cache_root.glob(f"project-{min_size}*.sqlite3"):
+        older = store.name == f"project-{min_size}.sqlite3" or store.name.startswith(f"project-{min_size}-")
+        if older and store.name != current:
+            try:
+                store.unlink()
+            except OSError:
+                pass
 
 
 class StoredIndex:
-    """Windows of the project's files in ``project-<size>.sqlite3`` under the cache folder."""
+    """Windows of the project's files in ``project-<size>-<version>.sqlite3`` under the cache folder."""
 
     def __init__(self, connection: sqlite3.Connection) -> None:
         self.connection = connection
 
     @classmethod
     def open(cls, cache_root: Path, min_size: int) -> StoredIndex | None:
-        """The store, or None when the cache folder cannot hold it."""
+        """The store, or None when the cache folder cannot hold it. A new version's store replaces the
+        stores earlier versions left for the same block size."""
+        name = f"project-{min_size}-{code_version()}.sqlite3"
         try:
             cache_root.mkdir(parents=True, exist_ok=True)
-            connection = sqlite3.connect(cache_root / f"project-{min_size}-{code_version()}.sqlite3", timeout=10)
+            is_new = not (cache_root / name).exists()
+            connection = sqlite3.connect(cache_root / name, timeout=10)
             connection.executescript(_SCHEMA)
         except (OSError, sqlite3.Error):
             return None
+        if is_new:
+            _remove_older_stores(cache_root, min_size, name)
         return cls(connection)
 
     def refresh(self, paths: Iterable[str], windows_of_path: Callable[[str], tuple[Window, ...]]) -> None:
         """Bring the store in line with these files: re-fingerprint the changed ones, drop the vanished."""
-        known = {os.fsdecode(row[0]): (row[1], row[2]) for row in self.connection.execute("SELECT * FROM files")}
+        known = {os.fsdecode(row[0]): row[1] for row in self.connection.execute("SELECT * FROM files")}
         current = {path: stamp for path in paths if (stamp := _stamp(path)) is not None}
         with self.connection:
             for path in known.keys() - current.keys():
@@ -66,9 +84,9 @@ class StoredIndex:
         self.connection.execute("DELETE FROM windows WHERE path = ?", (os.fsencode(path),))
         self.connection.execute("DELETE FROM files WHERE path = ?", (os.fsencode(path),))
 
-    def _remember(self, path: str, stamp: tuple[int, int], file_windows: tuple[Window, ...]) -> None:
+    def _remember(self, path: str, stamp: str, file_windows: tuple[Window, ...]) -> None:
         name = os.fsencode(path)
-        self.connection.execute("INSERT INTO files VALUES (?, ?, ?)", (name, *stamp))
+        self.connection.execute("INSERT INTO files VALUES (?, ?)", (name, stamp))
         rows = [(window.fingerprint, name, window.first, window.last, window.run) for window in file_windows]
         self.connection.executemany("INSERT INTO windows VALUES (?, ?, ?, ?, ?)", rows)
 

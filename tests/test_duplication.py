@@ -237,6 +237,21 @@ def test_editor_run_keeps_file_names_that_are_not_utf8(flake8) -> None:
         assert len(output) == 1 and " RVW302 " in output[0] and "caf\\xe9.py:5" in output[0], output
 
 
+def test_editor_run_takes_files_dated_after_2262_and_replaces_older_stores(flake8) -> None:
+    cache = flake8.folder / ".reviewable_cache"
+    cache.mkdir()
+    older = ("project-6.sqlite3", "project-6-0123456789abcdef.sqlite3")
+    for name in (*older, "project-60-0123456789abcdef.sqlite3"):
+        (cache / name).write_text("")
+    flake8.write("pkg/a.py", BLOCK)
+    year_2300 = 10_413_792_000 * 10**9  # nanoseconds: past SQLite's 63-bit integers
+    os.utime(flake8.write("pkg/c.py", "import os\n\n\n" + BLOCK), ns=(year_2300, year_2300))
+    output = flake8("--select=RVW3", "-", "--stdin-display-name=pkg/b.py", stdin=REWRAPPED)
+    assert "in ./pkg/a.py:2 and 1 more copy" in output[0], output
+    names = {path.name for path in cache.glob("project-*.sqlite3")}
+    assert "project-60-0123456789abcdef.sqlite3" in names and not names & set(older) and len(names) == 2
+
+
 def test_editor_listing_from_cached_folders_sees_new_files(flake8) -> None:
     flake8.write("pkg/a.py", "x = 1\n")
     flake8.write("pkg/sub/b.py", "x = 1\n")
