@@ -41,6 +41,8 @@ class Session:
     run_change: RunChange | None = None
     index: ProjectIndex | StoredIndex | None = None
     windows_by_path: dict[str, tuple[Window, ...]] = field(default_factory=dict)
+    # For an editor buffer: the project's other files, which its duplicates are looked for in.
+    project_files: list[str] = field(default_factory=list)
 
     @classmethod
     def defaults(cls) -> Session:
@@ -100,14 +102,18 @@ class Session:
         """For an editor buffer: the project's other files, from the stored index when the cache allows."""
         root = os.path.relpath(project_root(Path.cwd()))
         store = StoredIndex.open(self.cache.root, self.min_duplicate_size) if self.cache else None
+        self.project_files = _other_files(options, root, CachedWalk.open(store.connection) if store else None)
         if store is not None:
             try:
-                store.refresh(_other_files(options, root, CachedWalk.open(store.connection)), self._windows_of_path)
+                store.refresh(self.project_files, self._windows_of_path)
                 return store
             except sqlite3.Error:  # locked for too long, or read-only: build it in memory instead
                 pass
+        return self._project_in_memory()
+
+    def _project_in_memory(self) -> ProjectIndex:
         index = ProjectIndex()
-        for path in _other_files(options, root, None):
+        for path in self.project_files:
             index.add(path, self._windows_of_path(path))
         return index
 
@@ -142,7 +148,10 @@ class Session:
             file_windows = self.windows_of(text, tree)
         index = self.index
         if isinstance(index, StoredIndex):
-            index = index.index_for(window.fingerprint for window in file_windows)
+            try:
+                index = index.index_for(window.fingerprint for window in file_windows)
+            except sqlite3.Error:  # locked by another run for longer than its timeout
+                index = self._project_in_memory()
         if self.from_stdin:
             index = index.with_file(filename, file_windows)
         return tuple(find_duplicates(filename, file_windows, index))
