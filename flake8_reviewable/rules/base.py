@@ -109,7 +109,10 @@ class Rule:
 def printable(text: str) -> str:
     """``text`` with each byte of a file name that is not valid UTF-8 (kept by Python as a lone surrogate)
     written as ``\\xNN``: flake8 prints messages as UTF-8 and would stop the whole run on a surrogate."""
-    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # a surrogate no file name decodes to: write it as an escape too
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 class UnitRule(Rule):
