@@ -79,8 +79,12 @@ def _walked_fields(kind: type) -> tuple[str, ...]:
 def children_without_leaves(node: ast.AST) -> list[ast.AST]:
     """``child_nodes`` less the operator and context singletons, for the walks that never look at them
     (this scan and cognitive complexity; duplicate fingerprints keep them)."""
+    return _nodes_in(node, _walked_fields(type(node)))
+
+
+def _nodes_in(node: ast.AST, fields: tuple[str, ...]) -> list[ast.AST]:
     children: list[ast.AST] = []
-    for name in _walked_fields(type(node)):
+    for name in fields:
         value = getattr(node, name, None)
         if isinstance(value, ast.AST):
             children.append(value)
@@ -158,14 +162,7 @@ class _Scanner:
 def child_nodes(node: ast.AST) -> list[ast.AST]:
     """``ast.iter_child_nodes(node)`` as a list, without its generators, for the walks that want a list
     (duplicate fingerprints): it is called for every node of every file."""
-    children: list[ast.AST] = []
-    for name in node._fields:
-        value = getattr(node, name, None)
-        if isinstance(value, ast.AST):
-            children.append(value)
-        elif isinstance(value, list):
-            children.extend([item for item in value if isinstance(item, ast.AST)])
-    return children
+    return _nodes_in(node, node._fields)
 
 
 def scan_expressions(tree: ast.AST, depth_limit: int) -> ExpressionScan:
