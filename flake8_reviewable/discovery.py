@@ -45,7 +45,6 @@ class _Exclusion:
 
     def __init__(self, patterns: Sequence[str]) -> None:
         self.by_name = _matcher(patterns)
-        self.by_path = self.by_name
         self.by_walked_path = _matcher([pattern for pattern in patterns if _may_match_more_than_the_name(pattern)])
 
     def excludes(self, path: str) -> bool:
@@ -55,7 +54,7 @@ class _Exclusion:
         basename = os.path.basename(path)
         if basename not in {".", ".."} and self.by_name(basename):
             return True
-        return self.by_path(os.path.abspath(path))
+        return self.by_name(os.path.abspath(path))
 
     def excludes_entry(self, name: str, absolute_folder: str) -> bool:
         """For a real name found in a folder while walking (its absolute path is the two joined)."""
