@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from flake8_reviewable.scan import children_without_leaves
+from flake8_reviewable.scan import children_without_leaves, is_elif
 
 HOTSPOTS = 3
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
@@ -82,21 +82,15 @@ class _Scorer:
         else:
             self._push_all(children_without_leaves(node), level, scope)
 
-    def _if(self, node: ast.If, level: int, scope: _Scope, is_elif: bool = False) -> None:
+    def _if(self, node: ast.If, level: int, scope: _Scope, is_branch: bool = False) -> None:
         # `if` is structural (+1 plus nesting); `elif` and `else` are hybrid (+1, but their bodies nest).
-        self._add(node.lineno, 1 if is_elif else 1 + level)
+        self._add(node.lineno, 1 if is_branch else 1 + level)
         self.pending.append((node.test, level, scope))
         self._push_all(node.body, level + 1, scope)
-        if self._is_elif(node):
-            self._if(node.orelse[0], level, scope, is_elif=True)
+        if is_elif(node, self.lines):
+            self._if(node.orelse[0], level, scope, is_branch=True)
         else:
             self._else(node.body, node.orelse, level, scope)
-
-    def _is_elif(self, node: ast.If) -> bool:
-        if len(node.orelse) != 1 or not isinstance(node.orelse[0], ast.If):
-            return False
-        branch = node.orelse[0]
-        return self.lines[branch.lineno - 1][branch.col_offset:branch.col_offset + 4] == "elif"
 
     def _else(self, before: list[ast.stmt], orelse: list[ast.stmt], level: int, scope: _Scope) -> None:
         """An `else` of `if`, a loop or `try`: +1 on the `else` line (sonar-python), its body nested."""

@@ -74,5 +74,5 @@ class FileFacts:
 
     @classmethod
     def unanalysable(cls, failure: ParseFailure) -> FileFacts:
-        """Facts of a file that libcst could not parse: nothing but the reason."""
+        """Facts of a file that could not be analysed: nothing but the reason."""
         return cls(module=None, functions=(), failure=failure)
