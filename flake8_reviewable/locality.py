@@ -22,7 +22,7 @@ from flake8_reviewable.change import (
     summarize,
     touched_definitions,
 )
-from flake8_reviewable.facts import MODULE_NAME, FileFacts, UnitFacts
+from flake8_reviewable.facts import FileFacts
 from flake8_reviewable.git import ChangedFile
 
 _FETCH_HINT = "fetch the history first (actions/checkout with fetch-depth: 0, or git fetch --unshallow)"
@@ -167,39 +167,3 @@ def _file_change(run, path, item, lines, facts, from_stdin, facts_of) -> FileCha
     existed = {item.name for item in base_facts.definitions} if base_facts else set()
     edited = tuple(name for name in innermost_definitions(facts.definitions, diff.touched_lines) if name in existed)
     return FileChange(path, diff, touched, base_facts, edited)
-
-
-def growth(rule, finding, change: ChangeContext | None):
-    """For --reviewable-scope=changed: the finding, told how the change made it worse, or None to drop it.
-
-    A function (or the module's own code) is reported only when the change created it, or touched it and
-    raised this rule's measure above what it was at the merge base. Findings about the whole file or the
-    change pass unchanged.
-    """
-    file = change.file if change else None
-    if finding.span is not None:
-        first, last = finding.span
-        touched = file is not None and any(first <= line <= last for line in file.diff.touched_lines)
-        return finding if touched else None
-    if finding.unit is None:
-        return finding
-    if file is None or (finding.unit != MODULE_NAME and finding.unit not in file.touched):
-        return None
-    base_unit = _unit_named(file.base_facts, finding.unit)
-    if base_unit is None:
-        return dataclasses.replace(finding, message=f"{finding.message} (new in this change)")
-    before = rule.measure(base_unit)
-    if before is None:
-        return dataclasses.replace(finding, message=f"{finding.message} (new in this change)")
-    if finding.value <= before:
-        return None
-    noun = f" {rule.noun}" if rule.noun else ""
-    return dataclasses.replace(finding, message=f"{finding.message} (grew from {before} to {finding.value}{noun})")
-
-
-def _unit_named(facts: FileFacts | None, name: str) -> UnitFacts | None:
-    if facts is None or facts.module is None:
-        return None
-    if name == MODULE_NAME:
-        return facts.module
-    return next((unit for unit in facts.functions if unit.name == name), None)
