@@ -189,7 +189,20 @@ class ScatteredFileChange(Rule):
             yield self.finding(_FIRST_LINE, value=len(edited), names=names)
 
 
-class ChangeSize(Rule):
+class _WholeChangeRule(Rule):
+    """A rule on the whole change, reported once per run (at the anchor file: see ``locality``)."""
+
+    def measure(self, whole: ChangeSummary) -> int:
+        """The whole change's value for this rule."""
+        raise NotImplementedError
+
+    def check(self, facts: FileFacts, context: FileContext = NO_CONTEXT) -> Iterator[Finding]:
+        whole = context.change.whole if context.change else None
+        if whole and self.measure(whole) > self.limit:
+            yield self.finding(_FIRST_LINE, value=self.measure(whole), **_described(whole))
+
+
+class ChangeSize(_WholeChangeRule):
     """## What it does
     Reports, once per run, a change larger than `--max-change-size` changed lines in all: every text file
     that differs between the merge base and the work tree, Python or not, deleted files included, and
@@ -229,13 +242,11 @@ class ChangeSize(Rule):
         ),
     )
 
-    def check(self, facts: FileFacts, context: FileContext = NO_CONTEXT) -> Iterator[Finding]:
-        whole = context.change.whole if context.change else None
-        if whole and whole.lines > self.limit:
-            yield self.finding(_FIRST_LINE, value=whole.lines, **_described(whole))
+    def measure(self, whole: ChangeSummary) -> int:
+        return whole.lines
 
 
-class ChangeSpread(Rule):
+class ChangeSpread(_WholeChangeRule):
     """## What it does
     Reports, once per run, a change spread over more than `--max-change-files` files, counted as for
     `RVW403` (lock, binary and generated files set aside). The message also gives the number of folders
@@ -274,7 +285,5 @@ class ChangeSpread(Rule):
         ),
     )
 
-    def check(self, facts: FileFacts, context: FileContext = NO_CONTEXT) -> Iterator[Finding]:
-        whole = context.change.whole if context.change else None
-        if whole and whole.files > self.limit:
-            yield self.finding(_FIRST_LINE, value=whole.files, **_described(whole))
+    def measure(self, whole: ChangeSummary) -> int:
+        return whole.files
