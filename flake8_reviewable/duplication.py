@@ -119,7 +119,7 @@ def _describe(statement: ast.stmt, in_class: bool, shapes: dict[int, _Shape]) ->
 def _shape(statement: ast.stmt, shapes: dict[int, _Shape]) -> _Shape:
     """The shape of a statement's subtree, reusing the shapes of the statements nested in it (kept in
     ``shapes`` by id): every statement is described in its own run and inside each enclosing one, and
-    walking its nodes again at every level cost twice the whole fingerprinting on Django."""
+    walking its nodes again at every level would make the work grow with the nesting depth."""
     known = shapes.get(id(statement))
     if known is not None:
         return known
