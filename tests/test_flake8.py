@@ -239,6 +239,6 @@ def test_hundred_thousand_line_module_is_measured_whole(flake8) -> None:
     assert sum(" RVW101 function 'step_" in line for line in output) == 2000
     duplicates = [line for line in output if " RVW301 " in line]
     assert len(duplicates) == 2000
-    assert duplicates[0].startswith("big.py:2:1: RVW301 block of 49 statements (>= 6) is duplicated at line 52 and "
+    assert duplicates[0].startswith("big.py:2:5: RVW301 block of 49 statements (>= 6) is duplicated at line 52 and "
                                     "1998 more copies")
     assert len(output) == 4001 and output[1].startswith("big.py:1:1: RVW102 module is 100000 lines long (> 99999)")

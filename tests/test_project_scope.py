@@ -50,8 +50,8 @@ def test_every_way_of_naming_a_file_finds_the_same_copies(tree: Flake8Run, cache
     check = ("--select=RVW3", "--reviewable-base=none", *cache)
     full = ours(tree(*check), name)
     assert full == [
-        f"{name}:{_copy_line(tree, name)}:1: RVW302 block of 7 statements (>= 6) is duplicated in flake8/checker.py:"
-        f"{_copy_line(tree, TARGETS[2])} and 2 more copies: move it where both files can use it"
+        f"{name}:{_copy_line(tree, name)}:5: RVW302 block of 7 statements (>= 6) is duplicated in flake8/checker.py:"
+        f"{_copy_line(tree, TARGETS[2])} and 2 more copies: move it where every copy can use it"
     ]
     assert ours(tree(*check, name), name) == full
     assert ours(tree(*check, name, TARGETS[3]), name) == full
