@@ -38,6 +38,8 @@ class UnitFacts:
     cognitive: int | None = None
     # (line, increment) of the lines that add most to the cognitive complexity, largest first.
     cognitive_hotspots: tuple[tuple[int, int], ...] = ()
+    # The nested functions whose code adds to the cognitive complexity (folded in, Sonar's policy).
+    cognitive_nested: tuple[str, ...] = ()
 
     def first_block_deeper_than(self, limit: int) -> Position | None:
         """Where the first block past ``limit`` starts, or None when the unit stays within it."""

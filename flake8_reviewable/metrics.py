@@ -24,21 +24,26 @@ class _OpenUnit:
     name: str
     position: Position
     length: int
+    # Depth 0 of nesting: the outermost enclosing function's body (the reader holds every enclosing level).
     base_level: int
+    # Depth 0 for bumps: the unit's own body (a bump is a chunk of the function's own structure).
+    body_level: int
     cyclomatic: int = 0
     cognitive: CognitiveScore | None = None
     max_depth: int = 0
     deepening: list[Position] = field(default_factory=list)
     # [start, deepest depth] of each top-level statement of the body, for bumps.
     top_level: list[list] = field(default_factory=list)
+    # Classes defined in this function and open where the walk is: their code is no bump of the function.
+    classes_open: int = 0
 
     def reach(self, level: int, position: Position) -> None:
         depth = level - self.base_level
         while len(self.deepening) < depth:
             self.deepening.append(position)
         self.max_depth = max(self.max_depth, depth)
-        if self.top_level:
-            self.top_level[-1][1] = max(self.top_level[-1][1], depth)
+        if self.top_level and not self.classes_open:
+            self.top_level[-1][1] = max(self.top_level[-1][1], level - self.body_level)
 
     def bumps(self) -> tuple[Position, ...]:
         """Where each maximal run of top-level statements reaching BUMP_DEPTH starts."""
@@ -61,6 +66,7 @@ class _OpenUnit:
             bumps=self.bumps(),
             cognitive=self.cognitive.total if self.cognitive else None,
             cognitive_hotspots=self.cognitive.hotspots if self.cognitive else (),
+            cognitive_nested=self.cognitive.nested if self.cognitive else (),
         )
 
 
@@ -97,7 +103,7 @@ class _StatementWalker:
         self.lines = lines
         self.reviewable = reviewable
         self.scan = scan
-        self.module = _OpenUnit(MODULE_NAME, Position(1, 0), reviewable.total, base_level=0)
+        self.module = _OpenUnit(MODULE_NAME, Position(1, 0), reviewable.total, base_level=0, body_level=0)
         self.functions: list[_OpenUnit] = []
         self.enclosing: list[_OpenUnit] = []
         self.definitions: list[Definition] = []
@@ -113,9 +119,8 @@ class _StatementWalker:
         self._walk_block(tree.body, level=0, qualifier="")
 
     def _reach(self, level: int, position: Position) -> None:
-        # A block deepens every function it sits in; outside functions it deepens the module's own code.
-        for unit in self.enclosing or (self.module,):
-            unit.reach(level, position)
+        # A block belongs to the innermost function it sits in; outside functions, to the module's own code.
+        (self.enclosing[-1] if self.enclosing else self.module).reach(level, position)
 
     def _walk_block(self, statements: list[ast.stmt], level: int, qualifier: str) -> None:
         for statement in statements:
@@ -128,27 +133,45 @@ class _StatementWalker:
             self._walk_compound(statement, level, qualifier)
 
     def _walk_compound(self, statement: ast.stmt, level: int, qualifier: str) -> None:
-        position = Position(statement.lineno, statement.col_offset)
         name = getattr(statement, "name", None)
         if name is not None:
-            first = min((decorator.lineno for decorator in statement.decorator_list), default=statement.lineno)
-            self.definitions.append(Definition(qualifier + name, first, statement.end_lineno or statement.lineno))
+            self._define(statement, qualifier + name)
         if isinstance(statement, _FUNCTIONS):
-            # A def's body belongs to the enclosing functions (one level deeper) but not to the module's code.
-            if self.enclosing:
-                self._reach(level + 1, position)
             self._walk_function(statement, level, qualifier + name)
             return
-        self._reach(level + 1, position)
-        inner = qualifier + name + "." if isinstance(statement, ast.ClassDef) else qualifier
-        for block in _child_blocks(statement, self.lines):
-            self._walk_block(block, level + 1, inner)
+        if isinstance(statement, ast.ClassDef) and self.enclosing:
+            self._walk_class_in_function(statement, level, qualifier + name + ".")
+            return
+        self._walk_blocks(statement, level, qualifier + name + "." if name else qualifier)
         if is_elif(statement, self.lines):
             self._walk_block(statement.orelse, level, qualifier)
 
+    def _walk_blocks(self, statement: ast.stmt, level: int, inner: str) -> None:
+        self._reach(level + 1, Position(statement.lineno, statement.col_offset))
+        for block in _child_blocks(statement, self.lines):
+            self._walk_block(block, level + 1, inner)
+
+    def _walk_class_in_function(self, statement: ast.ClassDef, level: int, inner: str) -> None:
+        unit = self.enclosing[-1]
+        unit.classes_open += 1
+        self._walk_blocks(statement, level, inner)
+        unit.classes_open -= 1
+
+    def _define(self, statement: ast.stmt, name: str) -> None:
+        """Record a definition; inside a function, its lines leave the function's length but one (a line
+        belongs to its innermost function)."""
+        first = min((decorator.lineno for decorator in statement.decorator_list), default=statement.lineno)
+        last = statement.end_lineno or statement.lineno
+        self.definitions.append(Definition(name, first, last))
+        if self.enclosing and not self.enclosing[-1].classes_open:
+            self.enclosing[-1].length -= self.reviewable.count(first, last) - 1
+
     def _walk_function(self, function: ast.FunctionDef | ast.AsyncFunctionDef, level: int, name: str) -> None:
+        position = Position(function.lineno, function.col_offset)
         length = self.reviewable.count(function.body[0].lineno, function.end_lineno or function.lineno)
-        unit = _OpenUnit(name, Position(function.lineno, function.col_offset), length, base_level=level + 1)
+        base = self.enclosing[0].base_level if self.enclosing else level + 1
+        unit = _OpenUnit(name, position, length, base_level=base, body_level=level + 1)
+        unit.reach(level + 1, position)  # a nested function's body is as deep as the blocks around it
         unit.cyclomatic = cyclomatic_complexity(function)
         if not self.enclosing:
             # Outside any function, a qualified name with a dot can only come from enclosing classes.
@@ -162,8 +185,9 @@ class _StatementWalker:
 
 
 def cyclomatic_complexity(function: ast.FunctionDef | ast.AsyncFunctionDef) -> int:
-    """radon's cyclomatic complexity of one function, nested functions excluded (as ``radon cc`` counts it)."""
-    return ComplexityVisitor.from_ast(function).functions[0].complexity
+    """radon's cyclomatic complexity of one function, nested functions excluded (as ``radon cc`` counts it)
+    and ``assert`` not counted: a flat test of forty asserts has one path, not forty-one."""
+    return ComplexityVisitor.from_ast(function, no_assert=True).functions[0].complexity
 
 
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
