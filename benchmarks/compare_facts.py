@@ -1,9 +1,9 @@
 """Compare the facts two versions of the metric pass give, file by file, on real code bases.
 
-    python benchmarks/compare_facts.py --before 770ddca --report docs/facts-comparison.md ROOT [ROOT ...]
+    python benchmarks/compare_facts.py --before 770ddca [--after 0c5f239] --report docs/facts-comparison.md ROOT...
 
-``--before`` names a commit of this repository: its ``flake8_reviewable`` package is exported to a temporary
-folder and run in its own process; the working tree's package runs in another. Each measures every ``*.py``
+``--before`` (and ``--after``, else the working tree) names a commit of this repository: its
+``flake8_reviewable`` package is exported to a temporary folder and run in its own process. Each measures every ``*.py``
 file under the roots that Python parses (``metrics.measure(text, tree)``, no cache) and writes the facts as
 JSON; the two are then compared file by file. A file on which either version raised is listed as well.
 Written for the move from libcst to the ``ast`` alone (issue "One tree"), kept for any change of the pass
@@ -75,8 +75,8 @@ def kind_of(before: object, after: object) -> str:
         return "one version raised"
     failed_before, failed_after = before[2] is not None, after[2] is not None
     if failed_before != failed_after:
-        return f"RVW001 {'before only' if failed_before else 'after only'}: " + str((before if failed_before
-                                                                                      else after)[2][1])
+        failed = before if failed_before else after
+        return f"RVW001 {'before only' if failed_before else 'after only'}: {failed[2][1]}"
     return "facts differ"
 
 
@@ -87,8 +87,8 @@ def compare(before: dict[str, object], after: dict[str, object]) -> tuple[int, l
     return len(common) - len(differences), differences
 
 
-def report(roots: list[str], commit: str, identical: int, differences: list[tuple[str, str]]) -> str:
-    lines = [f"Facts of commit `{commit}` against the working tree, {identical + len(differences):,} files under",
+def report(roots: list[str], before: str, after: str, identical: int, differences: list[tuple[str, str]]) -> str:
+    lines = [f"Facts of `{before}` against `{after}`, {identical + len(differences):,} files under",
              *[f"- `{root}`" for root in roots], "",
              f"Identical: {identical:,}. Different: {len(differences):,}.", ""]
     for kind, count in Counter(kind for _, kind in differences).most_common():
@@ -100,17 +100,20 @@ def report(roots: list[str], commit: str, identical: int, differences: list[tupl
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--before", required=True, help="a commit of this repository")
+    parser.add_argument("--after", help="another commit (default: the working tree)")
+    parser.add_argument("--keep", type=Path, help="keep both sides' facts (JSON lines) in this folder")
     parser.add_argument("--report", type=Path, help="also write the result (Markdown) here")
     parser.add_argument("roots", nargs="+")
     arguments = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
-        folder = Path(scratch)
-        (folder / "before").mkdir()
-        export(arguments.before, folder / "before")
-        dump(folder / "before", arguments.roots, folder / "before.jsonl")
-        dump(REPOSITORY, arguments.roots, folder / "after.jsonl")
+        folder = arguments.keep or Path(scratch)
+        for side, commit in (("before", arguments.before), ("after", arguments.after)):
+            (folder / side).mkdir(parents=True, exist_ok=True)
+            if commit:
+                export(commit, folder / side)
+            dump(folder / side if commit else REPOSITORY, arguments.roots, folder / f"{side}.jsonl")
         identical, differences = compare(read(folder / "before.jsonl"), read(folder / "after.jsonl"))
-    text = report(arguments.roots, arguments.before, identical, differences)
+    text = report(arguments.roots, arguments.before, arguments.after or "the working tree", identical, differences)
     print(text)
     if arguments.report:
         arguments.report.write_text(text, encoding="utf-8")
