@@ -280,6 +280,7 @@ _ESCAPES = {"a": "\a", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v
 
 def _patch_path(field: str) -> str | None:
     """The path of a ``+++`` header: None for ``/dev/null`` (a deleted file), C-quoted names unquoted."""
+    field = field.rstrip("\t")  # git ends the header with a tab when the name holds a space
     if field == "/dev/null":
         return None
     if field.startswith('"') and field.endswith('"'):

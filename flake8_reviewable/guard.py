@@ -43,7 +43,7 @@ def guard(options: Any, run: RunChange | None) -> RunChange | None:
     if run is None or run.problem or run.merge_base is None:
         return run
     try:
-        found = _config_loosenings(options, run) + _noqa_loosenings(run)
+        found = _config_loosenings(run) + _noqa_loosenings(run)
     except git.GitUnavailable:
         return run
     except git.GitFailed as error:
@@ -54,19 +54,17 @@ def guard(options: Any, run: RunChange | None) -> RunChange | None:
     return dataclasses.replace(run, loosenings=found, loosening_anchor=_anchor(options, run))
 
 
-def _config_loosenings(options: Any, run: RunChange) -> tuple[Loosening, ...]:
-    if options.isolated:
-        return ()
-    names = _config_candidates(options.config, run.top)
+def _config_loosenings(run: RunChange) -> tuple[Loosening, ...]:
+    names = _config_candidates(run.top)
     base = effective_config([(name, git.text_at(run.merge_base, name, run.top)) for name in names])
     return config_loosenings(base, effective_config([(name, _read(run.top / name)) for name in names]), _LIMITS)
 
 
-def _config_candidates(config: str | None, top: Path) -> list[str]:
-    """The configuration files flake8 looks at (as git names them), in its order, within the work tree."""
-    if config is not None:
-        named = relative_to_top(config, top)
-        return [named] if named else []
+def _config_candidates(top: Path) -> list[str]:
+    """The configuration files flake8 looks at (as git names them), in its order, within the work tree.
+
+    flake8 does not tell plugins about ``--config``, ``--append-config`` or ``--isolated`` (they are parsed
+    before the options plugins see), so the files it finds on its own are the ones compared."""
     folder = relative_to_top(".", top)
     if folder is None:
         return []
@@ -132,7 +130,9 @@ def _anchor(options: Any, run: RunChange) -> str | None:
     """Where RVW406 is reported (as flake8 names the file, so a file named twice gets it once): a checked
     file that flake8 checks and whose style guide reports it."""
     guides = style_guide.StyleGuideManager(options, formatter=None)  # only asked for decisions
-    names = {relative_to_top(name, run.top): name for name in run.checked}
+    names: dict[str | None, str] = {}
+    for name in run.checked:
+        names.setdefault(relative_to_top(name, run.top), name)  # a file named twice: its first name
     order = [run.anchor] if run.anchor in names else []
     order.extend(sorted(filter(None, names)))
     from_stdin = "-" in options.filenames

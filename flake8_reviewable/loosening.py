@@ -258,10 +258,10 @@ def noqa_loosenings(files: Iterable[tuple[str, Sequence[tuple[int, str]], Sequen
     found = []
     for path, added, deleted, text in files:
         carried = Counter(filter(None, map(_rvw_noqa, deleted)))
-        comments = _comment_lines(text)
+        comments = _comments(text)
         for number, line in added:
-            comment = _rvw_noqa(line)
-            if comment is None or (comments is not None and number not in comments and "flake8" not in comment):
+            comment = _rvw_noqa(line, comments.get(number, "") if comments is not None else line)
+            if comment is None:
                 continue
             if carried[comment]:
                 carried[comment] -= 1
@@ -271,22 +271,24 @@ def noqa_loosenings(files: Iterable[tuple[str, Sequence[tuple[int, str]], Sequen
     return tuple(found)
 
 
-def _comment_lines(text: str | None) -> set[int] | None:
-    """The lines holding a comment, or None when that cannot be told (no text, or it does not tokenize)."""
+def _comments(text: str | None) -> dict[int, str] | None:
+    """Each line's comment, or None when that cannot be told (no text, or it does not tokenize)."""
     if text is None:
         return None
     try:
         tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
     except (tokenize.TokenError, SyntaxError):
         return None
-    return {token.start[0] for token in tokens if token.type == tokenize.COMMENT}
+    return {token.start[0]: token.string for token in tokens if token.type == tokenize.COMMENT}
 
 
-def _rvw_noqa(text: str) -> str | None:
-    """The line's noqa comment when it silences RVW codes (normalised), else None."""
-    if NOQA_FILE.match(text):
+def _rvw_noqa(line: str, comment: str | None = None) -> str | None:
+    """The line's noqa comment when it silences RVW codes (normalised), else None; ``comment`` is the
+    line's comment when known (a quoted ``# noqa`` then does not count). flake8 skips a whole file for
+    any line, comment or not, that starts with ``# flake8: noqa``."""
+    if NOQA_FILE.match(line):
         return "# flake8: noqa"
-    codes = noqa_codes(text)
+    codes = noqa_codes(line if comment is None else comment)
     if codes is None or (codes and not any(covers_rvw(code) for code in codes)):
         return None
     return f"# noqa: {','.join(codes)}" if codes else "# noqa"
