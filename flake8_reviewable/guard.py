@@ -25,15 +25,18 @@ from flake8_reviewable.loosening import (
     CODE,
     NOQA_FILE,
     PER_FILE_KEY,
+    Config,
     Loosening,
+    codes_of,
     config_loosenings,
     effective_config,
     noqa_loosenings,
 )
-from flake8_reviewable.rules import OPTIONS
+from flake8_reviewable.rules import ALL_RULES, OPTIONS
 from flake8_reviewable.rules.base import non_negative_int
 
 _CONFIG_NAMES = ("setup.cfg", "tox.ini", ".flake8")
+_CODES = tuple(rule.code for rule in ALL_RULES)
 _LIMITS = {option.flag.lstrip("-"): option.default for option in OPTIONS if option.kind is non_negative_int}
 
 
@@ -43,7 +46,8 @@ def guard(options: Any, run: RunChange | None) -> RunChange | None:
     if run is None or run.problem or run.merge_base is None:
         return run
     try:
-        found = _config_loosenings(run) + _noqa_loosenings(run)
+        now, config_found = _config_loosenings(run)
+        found = config_found + _noqa_loosenings(run)
     except git.GitUnavailable:
         return run
     except git.GitFailed as error:
@@ -51,13 +55,16 @@ def guard(options: Any, run: RunChange | None) -> RunChange | None:
     if not found:
         return run
     _unsilence(options, found)
+    _reselect(options, found, now)
     return dataclasses.replace(run, loosenings=found, loosening_anchor=_anchor(options, run))
 
 
-def _config_loosenings(run: RunChange) -> tuple[Loosening, ...]:
+def _config_loosenings(run: RunChange) -> tuple[Config | None, tuple[Loosening, ...]]:
+    """The configuration flake8 reads now, and how it is looser than the one it read at the base."""
     names = _config_candidates(run.top)
     base = effective_config([(name, git.text_at(run.merge_base, name, run.top)) for name in names])
-    return config_loosenings(base, effective_config([(name, _read(run.top / name)) for name in names]), _LIMITS)
+    now = effective_config([(name, _read(run.top / name)) for name in names])
+    return now, config_loosenings(base, now, _LIMITS, _CODES)
 
 
 def _config_candidates(top: Path) -> list[str]:
@@ -85,7 +92,15 @@ def _read(path: Path) -> str | None:
 
 def _noqa_loosenings(run: RunChange) -> tuple[Loosening, ...]:
     changes = git.python_line_changes(run.merge_base, run.top)
-    return noqa_loosenings((item.path, item.added, item.deleted, _read(run.top / item.path)) for item in changes)
+    # The text now tells comments from strings; read only where an added line mentions noqa at all.
+    return noqa_loosenings(
+        (item.path, item.added, item.deleted, _read(run.top / item.path) if _mentions_noqa(item) else None)
+        for item in changes
+    )
+
+
+def _mentions_noqa(item: git.LineChanges) -> bool:
+    return any("noqa" in text.lower() for _number, text in item.added)
 
 
 def _unsilence(options: Any, found: tuple[Loosening, ...]) -> None:
@@ -96,6 +111,17 @@ def _unsilence(options: Any, found: tuple[Loosening, ...]) -> None:
         if codes:
             setattr(options, dest, _without_rvw406(codes, added))
     _unsilence_per_file(options, found)
+
+
+def _reselect(options: Any, found: tuple[Loosening, ...], now: Config | None) -> None:
+    """Select RVW406 again when the change's ``select`` dropped it and the command line did not choose."""
+    dropped = any(item.kind == "select" and CODE in item.codes for item in found)
+    if not dropped or now is None:
+        return
+    from_config = (options.select or None) == (codes_of(now.values.get("select", ("",))[0]) or None)
+    extended = codes_of(now.values.get("extend-select", ("",))[0])
+    if from_config and [code for code in options.extend_select or [] if code in extended] == extended:
+        options.extend_select = [*(options.extend_select or []), CODE]
 
 
 def _unsilence_per_file(options: Any, found: tuple[Loosening, ...]) -> None:

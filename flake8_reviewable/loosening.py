@@ -32,8 +32,9 @@ _KEY = re.compile(r"^(?P<key>[^\s=:][^=:]*?)\s*[=:]")
 @dataclass(frozen=True)
 class Loosening:
     """One way the change loosens the gate: in ``file`` (as git names it) at ``line``, ``what`` went from
-    ``before`` to ``after``. ``kind`` is ``limit``, ``ignore``, ``scope``, ``noqa`` or ``file-noqa``;
-    ``codes`` are the codes an ignore list gained (RVW406 is kept out of their reach, see ``guard``)."""
+    ``before`` to ``after``. ``kind`` is ``limit``, ``ignore``, ``select``, ``scope``, ``noqa`` or
+    ``file-noqa``; ``codes`` are the codes an ignore list gained, or those no longer selected (RVW406 is
+    kept out of their reach, see ``guard``)."""
 
     file: str
     line: int
@@ -50,6 +51,9 @@ class Loosening:
             return f"{where} raises {self.what} from {self.before} to {self.after}"
         if self.kind == "ignore":
             return f"{where} adds {','.join(self.codes)} to {self.what} (from {self.before!r} to {self.after!r})"
+        if self.kind == "select":
+            shown = ",".join(self.codes[:4]) + (f" and {len(self.codes) - 4} more" if len(self.codes) > 4 else "")
+            return f"{where} stops selecting {shown} (from {self.before} to {self.after})"
         if self.kind == "scope":
             return f"{where} switches {self.what} from {self.before} to {self.after}"
         if self.kind == "unchecked":
@@ -111,16 +115,20 @@ def _key_lines(text: str) -> dict[str, int]:
     return found
 
 
-def config_loosenings(base: Config | None, now: Config | None, limits: Mapping[str, int]) -> tuple[Loosening, ...]:
+def config_loosenings(
+    base: Config | None, now: Config | None, limits: Mapping[str, int], codes: Sequence[str] = ()
+) -> tuple[Loosening, ...]:
     """How the configuration ``now`` is looser than ``base`` (None: no configuration, every default).
 
     ``limits`` maps each RVW limit option (``max-function-length``, ...) to its default; for every one of
     them a higher number reports less. A limit the base wrote as something other than a whole number counts
-    as the default (flake8 stopped on it, so the base gate was the default one at best).
+    as the default (flake8 stopped on it, so the base gate was the default one at best). ``codes`` are the
+    RVW codes, for ``select`` and ``extend-select`` that stop selecting some of them.
     """
-    if now is None:
+    if now is None and base is None:
         return ()
-    found = [*_raised_limits(base, now, limits), *_scope(base, now)]
+    now = now or Config(base.name, {})  # the configuration is gone: every setting is back to its default
+    found = [*_raised_limits(base, now, limits), *_scope(base, now), *_deselected(base, now, codes)]
     for key in IGNORE_KEYS:
         found.extend(_ignored(base, now, key))
     found.extend(_per_file_ignored(base, now))
@@ -129,13 +137,12 @@ def config_loosenings(base: Config | None, now: Config | None, limits: Mapping[s
 
 def _raised_limits(base: Config | None, now: Config, limits: Mapping[str, int]) -> Iterable[Loosening]:
     for key, default in limits.items():
-        if key not in now.values:
-            continue
-        text, line = now.values[key]
+        text, line = now.values.get(key, (str(default), 1))
         after = _number(text)
         before, shown = _base_limit(base, key, default)
         if after is not None and after > before:
-            yield Loosening(now.name, line, key, shown, str(after))
+            gone = "" if key in now.values else " (the default: the setting is gone)"
+            yield Loosening(now.name, line, key, shown, f"{after}{gone}")
 
 
 def _base_limit(base: Config | None, key: str, default: int) -> tuple[int, str]:
@@ -160,6 +167,29 @@ def _scope(base: Config | None, now: Config) -> Iterable[Loosening]:
     after = _value(now, SCOPE_KEY) or "all"
     if before == "all" and after == "changed":
         yield Loosening(now.name, now.values[SCOPE_KEY][1], SCOPE_KEY, before, after, "scope")
+
+
+def selected(config: Config | None, codes: Sequence[str]) -> list[str]:
+    """The ``codes`` that the configuration selects: all of them without ``select`` (flake8 selects every
+    plugin's codes by default), else those a ``select`` or ``extend-select`` entry starts."""
+    if config is None or "select" not in config.values:
+        return list(codes)
+    chosen = tuple(codes_of(_value(config, "select")) + codes_of(_value(config, "extend-select")))
+    return [code for code in codes if code.startswith(chosen)]
+
+
+def _deselected(base: Config | None, now: Config, codes: Sequence[str]) -> Iterable[Loosening]:
+    dropped = [code for code in selected(base, codes) if code not in selected(now, codes)]
+    if dropped:
+        line = now.values.get("select", now.values.get("extend-select", ("", 1)))[1]
+        before, after = _selection(base), _selection(now)
+        yield Loosening(now.name, line, "select", before, after, "select", tuple(dropped))
+
+
+def _selection(config: Config | None) -> str:
+    if config is None or "select" not in config.values:
+        return "every code"
+    return ",".join(codes_of(_value(config, "select")) + codes_of(_value(config, "extend-select")))
 
 
 def _value(config: Config | None, key: str) -> str | None:

@@ -273,3 +273,27 @@ def test_patch_lines_that_look_like_headers_stay_lines(tmp_path, lint) -> None:
     assert [(item.path, item.added, item.deleted) for item in _parse_patch(patch)] == [
         ("x.py", ((2, "+++ y"),), ("--- y",))
     ]
+
+
+def test_select_that_drops_rvw_codes_is_reported_and_keeps_rvw406(tmp_path, lint) -> None:
+    repository(tmp_path, {"a.py": LONG, "setup.cfg": "[flake8]\nextend-select = RVW\n"})
+    write(tmp_path, "setup.cfg", "[flake8]\nselect = E,W,F\n")
+    output = lint(tmp_path, "a.py")  # RVW101 is gone with the selection, RVW406 is not
+    assert len(output) == 1 and output[0].startswith(
+        "a.py:1:1: RVW406 this change loosens the gate: setup.cfg:2 stops selecting RVW001,RVW101,RVW102,RVW201 and "
+    )
+    assert output[0].endswith(f" more (from every code to E,W,F){ADVICE}")
+    assert lint(tmp_path, "--select=E", "a.py") == []  # the command line chose: obeyed
+    write(tmp_path, "setup.cfg", "[flake8]\nselect = E,W,F,RVW1\n")
+    assert "stops selecting RVW001,RVW201" in lint(tmp_path, "a.py")[1]
+
+
+def test_a_setting_removed_returns_to_its_default(tmp_path, lint) -> None:
+    repository(tmp_path, {"a.py": "x = 1\n", "setup.cfg": "[flake8]\nmax-function-length = 30\nmax-bumps = 3\n"})
+    write(tmp_path, "setup.cfg", "[flake8]\nmax-bumps = 3\n")
+    assert lint(tmp_path, "--select=RVW", "a.py") == [
+        "a.py:1:1: RVW406 this change loosens the gate: setup.cfg:1 raises max-function-length from 30 to 40 (the "
+        f"default: the setting is gone){ADVICE}"
+    ]
+    (tmp_path / "setup.cfg").unlink()
+    assert "raises max-function-length from 30 to 40" in lint(tmp_path, "--select=RVW", "a.py")[0]

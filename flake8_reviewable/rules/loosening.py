@@ -18,9 +18,11 @@ class GateLoosened(Rule):
       `setup.cfg`, `tox.ini`, `.flake8` that holds one, from the folder flake8 runs in up to the top of the
       work tree, or the file `--config` names): `--max-function-length` and every other limit, including
       `--min-duplicate-size` (a larger minimum reports fewer blocks). A limit missing on either side is its
-      default; a base value that is not a number counts as the default, and the message says so;
+      default (so removing `max-function-length = 30` raises it to 40); a base value that is not a number
+      counts as the default, and the message says so;
     - an entry added to `ignore`, `extend-ignore` or `per-file-ignores` that silences RVW codes the base
       did not already silence there (`RVW`, `RVW1`, `RVW101`, and `R` or `RV` too);
+    - a `select` (with its `extend-select`) that no longer selects some RVW codes the base selected;
     - `reviewable-scope` switched from `all` to `changed`;
     - a `# noqa` comment added in a Python file of the change that silences RVW codes: a bare `# noqa`
       (it silences every code, and so does `# noqa:RVW`, which flake8 reads as bare), `# noqa: RVW101`,
@@ -34,8 +36,12 @@ class GateLoosened(Rule):
 
     It cannot be silenced by the loosening itself: an ignore entry the change adds that covers RVW406
     (`RVW`, `RVW4`, `RVW40`, `RVW406`) keeps ignoring everything else it names, but not RVW406, and the
-    finding avoids files that a `# flake8: noqa` or a `per-file-ignores` entry silences. What the base
-    already ignored, and `--select` or `--ignore` on the command line, are obeyed.
+    finding avoids files that a `# flake8: noqa` or a `per-file-ignores` entry silences; a `select` in the
+    configuration that drops RVW406 gets it back. What the base already ignored, and `--select` or
+    `--ignore` on the command line, are obeyed.
+
+    flake8 does not tell plugins about `--config`, `--append-config` or `--isolated`: the configuration
+    compared is always the one flake8 finds on its own.
 
     ## Why is this bad?
     A gate that a change can quietly open is no gate: raising a limit, or adding a `# noqa`, is sometimes
