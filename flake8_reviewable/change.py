@@ -10,6 +10,7 @@ from pathlib import PurePosixPath
 
 from flake8_reviewable.facts import Definition, FileFacts
 from flake8_reviewable.git import LOCK_FILES, ChangedFile
+from flake8_reviewable.loosening import Loosening
 
 
 @dataclass(frozen=True)
@@ -146,3 +147,7 @@ class ChangeContext:
     # Only on the one file of the run that carries the whole-change findings (or the RVW400 reason).
     whole: ChangeSummary | None = None
     problem: str | None = None
+    # RVW406, only on the one file of the run that carries it: what the change loosens, and the first line
+    # of this file that no noqa comment silences RVW406 on.
+    loosened: tuple[Loosening, ...] = ()
+    loosened_line: int = 1

@@ -24,6 +24,7 @@ from flake8_reviewable.change import (
 )
 from flake8_reviewable.facts import FileFacts
 from flake8_reviewable.git import ChangedFile
+from flake8_reviewable.loosening import Loosening, quiet_line
 
 _FETCH_HINT = "fetch the history first (actions/checkout with fetch-depth: 0, or git fetch --unshallow)"
 
@@ -39,12 +40,18 @@ class RunChange:
     # Where (a path relative to ``top``) the whole-change findings, or the RVW400 reason, are reported.
     anchor: str | None
     problem: str | None = None
+    # RVW406 (filled in by guard.guard from the plugin's parse_options): the files flake8 checks, as it
+    # names them; what the change loosens; where (the checked file, as flake8 names it) that is reported.
+    checked: tuple[str, ...] = ()
+    loosenings: tuple[Loosening, ...] = ()
+    loosening_anchor: str | None = None
 
 
 def measure_run(base: str, checked: Iterable[str], cwd: Path, environment: Mapping[str, str]) -> RunChange | None:
     """The run's change against ``base`` (``auto``, ``none`` or a ref); None when there is nothing to measure."""
     if base == "none":
         return None
+    checked = tuple(checked)  # RVW406: kept on the RunChange
     try:
         top = git.work_tree_top(cwd)
     except git.GitUnavailable:
@@ -62,7 +69,7 @@ def measure_run(base: str, checked: Iterable[str], cwd: Path, environment: Mappi
     except git.GitFailed as error:
         return _unmeasurable(top, checked, f"git failed while reading the change ({error})")
     anchor = _anchor(summary, {relative_to_top(path, top) for path in checked})
-    return RunChange(top, merge_base, {item.path: item for item in files}, summary, anchor)
+    return RunChange(top, merge_base, {item.path: item for item in files}, summary, anchor, checked=checked)
 
 
 def _unmeasurable(top: Path, checked: Iterable[str], problem: str) -> RunChange:
@@ -133,6 +140,13 @@ def file_context(
     facts_of: Callable[[str], FileFacts | None],
 ) -> ChangeContext:
     """What the rules should know of the change while checking ``filename`` (whose text is ``lines``)."""
+    context = _file_context(run, filename, lines, facts, from_stdin, facts_of)
+    if run.loosenings and filename == run.loosening_anchor:  # RVW406
+        return dataclasses.replace(context, loosened=run.loosenings, loosened_line=quiet_line(lines))
+    return context
+
+
+def _file_context(run, filename, lines, facts, from_stdin, facts_of) -> ChangeContext:
     path = relative_to_top(filename, run.top)
     is_anchor = path is not None and path == run.anchor
     if run.problem or path is None or run.merge_base is None:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from flake8_reviewable import __version__
+from flake8_reviewable.guard import guard
 from flake8_reviewable.rules import OPTIONS
 from flake8_reviewable.session import Session
 from flake8_reviewable.settings import PLUGIN_OPTIONS, Settings
@@ -36,6 +37,8 @@ class ReviewablePlugin:
     def parse_options(cls, options: Any) -> None:
         """Build the run's session once: settings, cache, the change and the duplicate index."""
         cls.session = Session.start(Settings.from_options(options), Path.cwd(), os.environ)
+        # RVW406: what the change loosens, and options rewritten so that loosening cannot hide the finding.
+        cls.session.run_change = guard(options, cls.session.run_change)
         # The session (the whole project's duplicate index) lives until the run ends: move it out of the
         # cycle collector's reach, or every full collection while flake8 checks files traverses it again.
         # Done just before flake8 forks its workers, as the gc docs advise, it also keeps the inherited

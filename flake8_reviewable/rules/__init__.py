@@ -14,6 +14,7 @@ from flake8_reviewable.rules.change import (
 )
 from flake8_reviewable.rules.complexity import BumpyRoad, CognitiveComplexity, CyclomaticComplexity
 from flake8_reviewable.rules.duplication import DuplicateInFile, DuplicateInProject
+from flake8_reviewable.rules.loosening import GateLoosened
 from flake8_reviewable.rules.nesting import NestingDepth
 from flake8_reviewable.rules.parsing import Unanalysable
 from flake8_reviewable.rules.size import FunctionLength, ModuleLength
@@ -33,6 +34,7 @@ ALL_RULES: tuple[type[Rule], ...] = (
     ScatteredFileChange,
     ChangeSize,
     ChangeSpread,
+    GateLoosened,
 )
 UNIT_RULES: tuple[type[UnitRule], ...] = tuple(rule for rule in ALL_RULES if issubclass(rule, UnitRule))
 # Several rules may share one option (one limit); each is registered with flake8 once.
