@@ -50,11 +50,17 @@ class UnitFacts:
 
 @dataclass(frozen=True)
 class Definition:
-    """A function, method or class and the lines it spans, decorators included."""
+    """A function, method or class and the lines it spans, decorators included; ``body`` is its body's
+    first line, so the lines before it (decorators, signature) are its header."""
 
     name: str
     first: int
     last: int
+    body: int = 0
+
+    def in_header(self, line: int) -> bool:
+        """Whether ``line`` is a decorator or signature line (a one-line definition has no header)."""
+        return self.first <= line < self.body
 
 
 @dataclass(frozen=True)

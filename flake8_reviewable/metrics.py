@@ -162,7 +162,7 @@ class _StatementWalker:
         belongs to its innermost function)."""
         first = min((decorator.lineno for decorator in statement.decorator_list), default=statement.lineno)
         last = statement.end_lineno or statement.lineno
-        self.definitions.append(Definition(name, first, last))
+        self.definitions.append(Definition(name, first, last, statement.body[0].lineno))
         if self.enclosing and not self.enclosing[-1].classes_open:
             self.enclosing[-1].length -= self.reviewable.count(first, last) - 1
 

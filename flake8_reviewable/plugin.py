@@ -4,6 +4,7 @@ from __future__ import annotations
 import ast
 import gc
 import os
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,9 @@ class ReviewablePlugin:
         cls.session = Session.start(Settings.from_options(options), Path.cwd(), os.environ)
         # RVW406: what the change loosens, and options rewritten so that loosening cannot hide the finding.
         cls.session.run_change = guard(options, cls.session.run_change)
+        note = cls.session.run_change.note if cls.session.run_change else None
+        if note:  # said, not reported: an empty change is the truth on a push to main
+            print(f"flake8-reviewable: {note}", file=sys.stderr)
         # The session (the whole project's duplicate index) lives until the run ends: move it out of the
         # cycle collector's reach, or every full collection while flake8 checks files traverses it again.
         # Done just before flake8 forks its workers, as the gc docs advise, it also keeps the inherited

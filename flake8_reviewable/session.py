@@ -56,7 +56,8 @@ class Session:
         cache = FactsCache.open(folder) if folder is not None else None
         session = cls(settings, Measurer(cache, settings.min_duplicate_size), _rules(settings))
         checked = checked_files(settings.paths, settings.selection)
-        session.run_change = measure_run(settings.base, checked, cwd, environment)
+        session.run_change = measure_run(settings.base, checked, cwd, environment,
+                                         scope_changed=settings.scope is Scope.CHANGED)
         session.index = session._project_index(root, checked)
         return session
 
