@@ -74,9 +74,9 @@ def test_bad_limit_stops_flake8_with_an_option_error(flake8, where: str, value: 
     assert f"argument --max-nesting-depth: {complaint}" in result.stderr
 
 
-def test_zero_limit_is_accepted_and_reports_every_function(flake8) -> None:
-    flake8.write("a.py", "def f():\n    return 1\n")
-    assert flake8("--select=RVW101", "--max-function-length=0", "a.py") == [
+def test_zero_limit_is_accepted_and_reports_every_function(flake8_api) -> None:
+    flake8_api.write("a.py", "def f():\n    return 1\n")
+    assert flake8_api("--select=RVW101", "--max-function-length=0", "a.py") == [
         "a.py:1:1: RVW101 function 'f' is 1 lines long (> 0): split it so it can be reviewed in one sitting"
     ]
 
@@ -106,24 +106,24 @@ def test_two_jobs_give_the_same_output_as_one(flake8) -> None:
     assert sum(" RVW30" in line for line in one) == 15
 
 
-def test_noqa_on_the_reported_line_silences_only_that_code(flake8) -> None:
+def test_noqa_on_the_reported_line_silences_only_that_code(flake8_api) -> None:
     source = "@cached  # noqa: RVW101\n" + LONG_FUNCTION.replace("(path):", "(path):  # noqa: RVW201", 1)
-    flake8.write("a.py", source)
-    assert flake8("--select=RVW", "a.py") == [f"a.py:2:1: {LONG_MESSAGE}"]
-    flake8.write("a.py", LONG_FUNCTION.replace("(path):", "(path):  # noqa: RVW101", 1))
-    assert flake8("--select=RVW", "a.py", expect_rc=0) == []
+    flake8_api.write("a.py", source)
+    assert flake8_api("--select=RVW", "a.py") == [f"a.py:2:1: {LONG_MESSAGE}"]
+    flake8_api.write("a.py", LONG_FUNCTION.replace("(path):", "(path):  # noqa: RVW101", 1))
+    assert flake8_api("--select=RVW", "a.py", expect_rc=0) == []
 
 
-def test_select_and_extend_ignore_filter_by_code(flake8) -> None:
-    flake8.write("a.py", LONG_FUNCTION + DEEP_FUNCTION)
-    assert [line.split()[1] for line in flake8("--select=RVW2", "a.py")] == ["RVW201"]
-    output = flake8("--extend-ignore=RVW101,E,W,F", "a.py")
+def test_select_and_extend_ignore_filter_by_code(flake8_api) -> None:
+    flake8_api.write("a.py", LONG_FUNCTION + DEEP_FUNCTION)
+    assert [line.split()[1] for line in flake8_api("--select=RVW2", "a.py")] == ["RVW201"]
+    output = flake8_api("--extend-ignore=RVW101,E,W,F", "a.py")
     assert [line.split()[1] for line in output] == ["RVW201"]
 
 
-def test_rules_run_by_default_next_to_flake8s_own(flake8) -> None:
-    flake8.write("a.py", "import os\n" + LONG_FUNCTION)
-    codes = {line.split()[1] for line in flake8("a.py")}
+def test_rules_run_by_default_next_to_flake8s_own(flake8_api) -> None:
+    flake8_api.write("a.py", "import os\n" + LONG_FUNCTION)
+    codes = {line.split()[1] for line in flake8_api("a.py")}
     assert {"F401", "RVW101"} <= codes
 
 
@@ -135,20 +135,20 @@ def test_rules_run_by_default_next_to_flake8s_own(flake8) -> None:
         ("%(path)s|%(row)d|%(col)d|%(code)s", "a.py|1|1|RVW101"),
     ],
 )
-def test_output_formats(flake8, fmt: str, expected: str) -> None:
-    flake8.write("a.py", LONG_FUNCTION)
-    assert flake8("--select=RVW", f"--format={fmt}", "a.py") == [expected]
+def test_output_formats(flake8_api, fmt: str, expected: str) -> None:
+    flake8_api.write("a.py", LONG_FUNCTION)
+    assert flake8_api("--select=RVW", f"--format={fmt}", "a.py") == [expected]
 
 
-def test_syntax_error_gives_e999_and_nothing_from_the_plugin(flake8) -> None:
-    flake8.write("a.py", LONG_FUNCTION + "def broken(:\n")
-    output = flake8("a.py")
+def test_syntax_error_gives_e999_and_nothing_from_the_plugin(flake8_api) -> None:
+    flake8_api.write("a.py", LONG_FUNCTION + "def broken(:\n")
+    output = flake8_api("a.py")
     assert len(output) == 1 and " E999 " in output[0]
 
 
-def test_file_libcst_cannot_parse_gives_one_rvw001_and_nothing_else(flake8) -> None:
-    flake8.write("a.py", LONG_FUNCTION + "TEXT = (" + " ".join(['"a"'] * 6000) + ")\n")
-    output = flake8("--select=RVW", "a.py")
+def test_file_libcst_cannot_parse_gives_one_rvw001_and_nothing_else(flake8_api) -> None:
+    flake8_api.write("a.py", LONG_FUNCTION + "TEXT = (" + " ".join(['"a"'] * 6000) + ")\n")
+    output = flake8_api("--select=RVW", "a.py")
     assert len(output) == 1
     assert output[0].startswith("a.py:48:")
     assert "RVW001 file could not be analysed: libcst cannot parse it: " in output[0]
@@ -190,11 +190,11 @@ def test_bad_plugin_settings_stop_flake8_with_an_option_error(flake8, args: list
     assert result.returncode != 0 and "Traceback" not in result.stderr and complaint in result.stderr
 
 
-def test_huge_limits_are_accepted(flake8) -> None:
-    flake8.write("a.py", LONG_FUNCTION)
+def test_huge_limits_are_accepted(flake8_api) -> None:
+    flake8_api.write("a.py", LONG_FUNCTION)
     huge = str(10**30)
-    assert flake8("--select=RVW", f"--max-function-length={huge}", f"--max-cyclomatic-complexity={huge}", "a.py",
-                  expect_rc=0) == []
+    limits = (f"--max-function-length={huge}", f"--max-cyclomatic-complexity={huge}")
+    assert flake8_api("--select=RVW", *limits, "a.py", expect_rc=0) == []
 
 
 START_METHOD_RUN = (
