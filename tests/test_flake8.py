@@ -1,4 +1,8 @@
-"""End to end: the real flake8 executable, on paths, stdin, config files, -j, noqa and output formats."""
+"""flake8 with the plugin, on paths, stdin, config files, -j, noqa and output formats.
+
+Findings are checked in process (``flake8_api``); what only a real process shows goes through the executable
+(``flake8``): its exit status, stdin, ``-j`` workers, config found from the process's own folder, and error
+output."""
 from __future__ import annotations
 
 import subprocess
@@ -32,20 +36,21 @@ def test_paths_report_on_the_def_line_with_defaults_and_exit_1(flake8) -> None:
     ]
 
 
-def test_plugin_is_listed_by_version(flake8) -> None:
-    assert "flake8-reviewable" in flake8("--version", expect_rc=0)[0]
+def test_plugin_is_listed_by_version(flake8_api) -> None:
+    assert "flake8-reviewable" in flake8_api("--version", expect_rc=0)[0]
 
 
 @pytest.mark.parametrize("config", ["setup.cfg", "tox.ini", ".flake8"])
-def test_limits_are_read_from_every_config_file(flake8, config: str) -> None:
-    flake8.write(config, "[flake8]\nmax-function-length = 50\nmax-nesting-depth = 3\nmax-module-length = 5\n")
-    flake8.write("a.py", LONG_FUNCTION + DEEP_FUNCTION)
-    output = flake8("--select=RVW", "a.py")
+def test_limits_are_read_from_every_config_file(flake8_api, config: str) -> None:
+    flake8_api.write(config, "[flake8]\nmax-function-length = 50\nmax-nesting-depth = 3\nmax-module-length = 5\n")
+    flake8_api.write("a.py", LONG_FUNCTION + DEEP_FUNCTION)
+    output = flake8_api("--select=RVW", "a.py")
     assert [line.split(" ", 2)[1] for line in output] == ["RVW102", "RVW201"]
     assert "(> 3)" in output[1] and "(> 5)" in output[0]
 
 
 def test_command_line_overrides_config(flake8) -> None:
+    # A real process: the config is discovered from the folder flake8 is started in.
     flake8.write("setup.cfg", "[flake8]\nmax-function-length = 50\n")
     flake8.write("a.py", LONG_FUNCTION)
     assert flake8("--select=RVW", "--max-function-length=10", "a.py") == [
@@ -63,6 +68,7 @@ def test_command_line_overrides_config(flake8) -> None:
     ],
 )
 def test_bad_limit_stops_flake8_with_an_option_error(flake8, where: str, value: str, complaint: str) -> None:
+    # A real process: what the user sees is argparse's exit status and message on stderr.
     flake8.write("a.py", "x = 1\n")
     args = ["a.py"]
     if where == "cli":
@@ -170,6 +176,8 @@ def test_file_libcst_cannot_parse_gives_one_rvw001_and_nothing_else(flake8_api) 
     ids=["empty", "blank", "comment", "docstring", "bom", "latin-1", "crlf", "tabs", "no-final-newline"],
 )
 def test_odd_but_valid_files_never_crash(flake8, source: str) -> None:
+    # A real process: a warning Python raises while flake8 reads the file is printed on its stderr, where in
+    # process pytest would catch it, and stderr must stay empty.
     encoding = "latin-1" if "latin-1" in source else "utf-8"
     (flake8.folder / "a.py").write_bytes(source.encode(encoding))
     result = flake8.raw("--select=RVW,E902,E999", "a.py")
