@@ -42,12 +42,12 @@ def test_without_git_on_path_change_rules_are_silent(repo) -> None:
     assert "Traceback" not in result.stderr and codes(result.stdout.splitlines()) == ["RVW101"]
 
 
-def test_whole_change_counts_every_text_file_and_reports_once_on_the_biggest(repo) -> None:
+def test_whole_change_counts_every_text_file_and_reports_once_on_the_biggest(repo, flake8) -> None:
     repo.write("a.py", body(5) + "\n" + body(3, "other"))
     repo.write("b.py", body(9, "new"))
     repo.write("notes.txt", "one\ntwo\n")
     repo.write("poetry.lock", "x\n" * 500)
-    output = repo("--select=RVW403,RVW404", "--max-change-size=10", "--max-change-files=2", "-j2", ".")
+    output = flake8("--select=RVW403,RVW404", "--max-change-size=10", "--max-change-files=2", "-j2", ".")
     assert codes(output) == ["RVW403", "RVW404"]
     assert all(line.startswith("./b.py:1:1: ") for line in output)
     assert "is 17 changed lines in 3 files (> 10)" in output[0]
@@ -95,9 +95,9 @@ def test_empty_change_and_detached_head_report_nothing(repo) -> None:
     assert codes(repo("--select=RVW4", "--max-change-files=0", "a.py")) == ["RVW404"]
 
 
-def test_unknown_base_gives_one_rvw400_per_run_on_the_first_checked_file(repo) -> None:
+def test_unknown_base_gives_one_rvw400_per_run_on_the_first_checked_file(repo, flake8) -> None:
     repo.write("b.py", "x = 1\n")
-    output = repo("--select=RVW", "--reviewable-base=release", "-j2", "b.py", "a.py")
+    output = flake8("--select=RVW", "--reviewable-base=release", "-j2", "b.py", "a.py")
     assert output == [
         "a.py:1:1: RVW400 change locality cannot be measured: the base 'release' is not a commit in this "
         "repository; name an existing ref with --reviewable-base (e.g. origin/main)"
@@ -152,10 +152,10 @@ def test_changed_scope_gates_only_what_the_change_created_or_made_worse(repo) ->
     assert len(everything) == 4
 
 
-def test_editor_buffer_is_measured_against_the_base_not_the_file_on_disk(repo) -> None:
+def test_editor_buffer_is_measured_against_the_base_not_the_file_on_disk(repo, flake8) -> None:
     buffer = body(5) + "\n\n" + body(50, "typed")
-    output = repo("--select=RVW1,RVW401", "--reviewable-scope=changed", "--max-file-change=10", "-",
-                  "--stdin-display-name=a.py", stdin=buffer)
+    output = flake8("--select=RVW1,RVW401", "--reviewable-scope=changed", "--max-file-change=10", "-",
+                    "--stdin-display-name=a.py", stdin=buffer)
     assert codes(output) == ["RVW401", "RVW101"]
     assert "is 53 changed lines" in output[0] and "(new in this change)" in output[1]
 
@@ -254,7 +254,7 @@ def test_repository_git_refuses_to_read_gives_one_rvw400(repo) -> None:
                                     "repository (fatal: detected dubious ownership")
 
 
-def test_submodule_is_one_changed_entry_and_its_files_get_no_change_findings(repo, tmp_path_factory) -> None:
+def test_submodule_is_one_changed_entry_and_its_files_get_no_change_findings(repo, flake8, tmp_path_factory) -> None:
     library = tmp_path_factory.mktemp("library")
     (library / "lib.py").write_text(body(45, "vendored"))
     commit_all(library)
@@ -266,24 +266,24 @@ def test_submodule_is_one_changed_entry_and_its_files_get_no_change_findings(rep
     commit_all(repo.folder / "vendor", "change inside the submodule")
     repo.write("a.py", body(6))
     limits = ("--select=RVW1,RVW4", "--max-file-change=0", "--max-change-files=0", "--max-change-size=0", "-j2")
-    output = repo(*limits, "--reviewable-base=main", "a.py", "vendor/lib.py")
+    output = flake8(*limits, "--reviewable-base=main", "a.py", "vendor/lib.py")
     # The submodule is one changed entry (its commit line, old and new); its files belong to its own repository.
     assert codes(output) == ["RVW401", "RVW403", "RVW404", "RVW101"]
     assert output[1].startswith("a.py:1:1: RVW403 the whole change is 3 changed lines in 2 files")
     assert "vendor (1 file, 2 lines)" in output[1]
     assert output[3].startswith("vendor/lib.py:1:1: RVW101")
-    buffer = repo(*limits, "--reviewable-base=main", "-", "--stdin-display-name=vendor/lib.py", stdin=body(3))
+    buffer = flake8(*limits, "--reviewable-base=main", "-", "--stdin-display-name=vendor/lib.py", stdin=body(3))
     assert buffer == []
-    inside = repo(*limits, "--reviewable-base=origin/HEAD", "lib.py", cwd="vendor")
+    inside = flake8(*limits, "--reviewable-base=origin/HEAD", "lib.py", cwd="vendor")
     assert codes(inside) == ["RVW101", "RVW401", "RVW403", "RVW404"]
 
 
-def test_editor_buffer_of_an_ignored_file_is_not_part_of_the_change(repo) -> None:
+def test_editor_buffer_of_an_ignored_file_is_not_part_of_the_change(repo, flake8) -> None:
     repo.write(".gitignore", "build/\n")
     commit_all(repo.folder, "ignore build")
     limits = ("--select=RVW4", "--max-file-change=0", "--max-change-files=0", "--reviewable-base=main")
-    assert repo(*limits, "-", "--stdin-display-name=build/gen.py", stdin=body(3)) == []
-    assert codes(repo(*limits, "-", "--stdin-display-name=new.py", stdin=body(3))) == ["RVW401", "RVW404"]
+    assert flake8(*limits, "-", "--stdin-display-name=build/gen.py", stdin=body(3)) == []
+    assert codes(flake8(*limits, "-", "--stdin-display-name=new.py", stdin=body(3))) == ["RVW401", "RVW404"]
 
 
 def _nul_bytes_are_a_syntax_error() -> bool:
@@ -296,7 +296,7 @@ def _nul_bytes_are_a_syntax_error() -> bool:
     return False
 
 
-def test_undecodable_files_never_crash(repo) -> None:
+def test_undecodable_files_never_crash(repo, flake8) -> None:
     files = {
         "nul.py": b"x = 1\x00\n",
         "bad_utf8.py": b'x = "\xff\xfe"\n',
@@ -305,7 +305,7 @@ def test_undecodable_files_never_crash(repo) -> None:
     }
     for name, content in files.items():
         (repo.folder / name).write_bytes(content)
-    output = repo("--max-module-length=0", "--max-change-files=0", "-j2", *list(files)[1:])
+    output = flake8("--max-module-length=0", "--max-change-files=0", "-j2", *list(files)[1:])
     # flake8 reads undecodable files as latin-1, and so do we; the file with NUL bytes is binary to git.
     for name in ("bad_utf8.py", "bad_cookie.py", "unknown_codec.py"):
         assert f"{name}:1:1: RVW102 module is" in "\n".join(output)
@@ -316,15 +316,15 @@ def test_undecodable_files_never_crash(repo) -> None:
     assert b"UnicodeDecodeError" in result.stderr and b"flake8_reviewable" not in result.stderr
 
 
-def test_nul_bytes_give_flake8s_own_answer_and_nothing_from_us(repo) -> None:
+def test_nul_bytes_give_flake8s_own_answer_and_nothing_from_us(repo, flake8) -> None:
     (repo.folder / "nul.py").write_bytes(b"x = 1\x00\n")
-    result = repo.raw("--max-module-length=0", "-j2", "nul.py", "a.py")
+    result = flake8.raw("--max-module-length=0", "-j2", "nul.py", "a.py")
     assert "flake8_reviewable" not in result.stderr
     if _nul_bytes_are_a_syntax_error():
         assert [line for line in result.stdout.splitlines() if line.startswith("nul.py")] == [
             "nul.py:1:1: E999 SyntaxError: source code string cannot contain null bytes"
         ]
-        assert repo("-", "--stdin-display-name=a.py", stdin="x = 1\x00\n", expect_rc=1) == [
+        assert flake8("-", "--stdin-display-name=a.py", stdin="x = 1\x00\n", expect_rc=1) == [
             "a.py:1:1: E999 SyntaxError: source code string cannot contain null bytes"
         ]
     else:  # Python raises ValueError here, which flake8 itself does not catch: its crash, not ours
@@ -332,7 +332,7 @@ def test_nul_bytes_give_flake8s_own_answer_and_nothing_from_us(repo) -> None:
 
 
 @pytest.mark.slow
-def test_ten_thousand_changed_files_are_measured_once_and_summarised_briefly(repo) -> None:
+def test_ten_thousand_changed_files_are_measured_once_and_summarised_briefly(repo, flake8) -> None:
     git(repo.folder, "checkout", "-q", "main")
     for folder in range(100):
         for number in range(100):
@@ -342,10 +342,10 @@ def test_ten_thousand_changed_files_are_measured_once_and_summarised_briefly(rep
     for path in repo.folder.glob("pkg*/m*.py"):
         path.write_text("x = 1\ny = 2\n")
     repo.write("a.py", body(6))
-    output = repo("--select=RVW403,RVW404", "--reviewable-base=main", "-j2", ".")
+    output = flake8("--select=RVW403,RVW404", "--reviewable-base=main", "-j2", ".")
     assert output[0].startswith("./a.py:1:1: RVW403 the whole change is 10001 changed lines in 10001 files (> 400)")
     assert output[1].startswith("./a.py:1:1: RVW404 the whole change spreads over 10001 files in 101 folders")
     # Once per run, and the advice names a few folders, not ten thousand files.
     assert len(output) == 2 and all(len(line) < 400 for line in output)
-    buffer = repo("--select=RVW403", "--reviewable-base=main", "-", "--stdin-display-name=a.py", stdin=body(7))
+    buffer = flake8("--select=RVW403", "--reviewable-base=main", "-", "--stdin-display-name=a.py", stdin=body(7))
     assert buffer[0].startswith("a.py:1:1: RVW403 the whole change is 10002 changed lines in 10001 files")
