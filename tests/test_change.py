@@ -1,4 +1,5 @@
-"""Change locality end to end: real git repositories in a temporary folder, the real flake8."""
+"""Change locality end to end: real git repositories in a temporary folder, flake8 in process, and the real
+executable for stdin, -j workers and the environment it starts with."""
 from __future__ import annotations
 
 import os
@@ -19,27 +20,24 @@ def codes(output: list[str]) -> list[str]:
 
 
 @pytest.fixture
-def repo(flake8):
-    """A repository whose main branch has one commit holding a.py, checked out on a feature branch."""
-    flake8.write("a.py", body(5))
-    commit_all(flake8.folder, "base")
-    git(flake8.folder, "checkout", "-q", "-b", "feature")
-    return flake8
+def repo(flake8_api):
+    """A repository whose main branch has one commit holding a.py, checked out on a feature branch; calling
+    it runs flake8 in process there (a test's ``flake8`` fixture runs the executable in the same folder)."""
+    flake8_api.write("a.py", body(5))
+    commit_all(flake8_api.folder, "base")
+    git(flake8_api.folder, "checkout", "-q", "-b", "feature")
+    return flake8_api
 
 
-def test_not_a_repository_keeps_change_rules_silent_and_others_working(flake8) -> None:
-    flake8.write("a.py", body(45))
-    assert codes(flake8("--select=RVW", "--max-change-files=0", "a.py")) == ["RVW101"]
+def test_not_a_repository_keeps_change_rules_silent_and_others_working(flake8_api) -> None:
+    flake8_api.write("a.py", body(45))
+    assert codes(flake8_api("--select=RVW", "--max-change-files=0", "a.py")) == ["RVW101"]
 
 
-def test_without_git_on_path_change_rules_are_silent(repo) -> None:
+def test_without_git_on_path_change_rules_are_silent(repo, monkeypatch) -> None:
     repo.write("a.py", body(45))
-    environment = {**os.environ, "PATH": str(Path(sys.executable).parent)}
-    result = subprocess.run(
-        [sys.executable, "-m", "flake8", "--select=RVW", "--max-change-files=0", "a.py"],
-        cwd=repo.folder, env=environment, capture_output=True, text=True,
-    )
-    assert "Traceback" not in result.stderr and codes(result.stdout.splitlines()) == ["RVW101"]
+    monkeypatch.setenv("PATH", str(Path(sys.executable).parent))
+    assert codes(repo("--select=RVW", "--max-change-files=0", "a.py")) == ["RVW101"]
 
 
 def test_whole_change_counts_every_text_file_and_reports_once_on_the_biggest(repo, flake8) -> None:
