@@ -120,23 +120,23 @@ def test_excluded_files_are_not_part_of_the_project(flake8_api) -> None:
     assert len(flake8_api("--select=RVW3", ".")) == 2
 
 
-def test_output_is_identical_whatever_the_jobs_and_the_order_of_paths(flake8) -> None:
+def test_output_is_identical_whatever_the_jobs_and_the_order_of_paths(flake8, flake8_api) -> None:
     for number in range(8):
         flake8.write(f"m{number}.py", BLOCK.replace("total", f"total_{number}") if number % 3 else "x = 1\n")
     runs = [
-        flake8("--select=RVW3", "-j1", *[f"m{n}.py" for n in range(8)]),
+        flake8_api("--select=RVW3", "-j1", *[f"m{n}.py" for n in range(8)]),
         flake8("--select=RVW3", "-j2", *[f"m{n}.py" for n in range(8)]),
         flake8("--select=RVW3", "-j2", *[f"m{n}.py" for n in reversed(range(8))]),
     ]
     assert runs[0] == runs[1] == runs[2] and len(runs[0]) == 5
 
 
-def test_more_copies_than_a_bucket_holds_are_named_and_counted_the_same_whatever_the_order(flake8) -> None:
+def test_more_copies_than_a_bucket_holds_are_named_and_counted_the_same_whatever_the_order(flake8, flake8_api) -> None:
     # 70 copies: more than the index keeps per fingerprint (64); a repetition inside one run counts once.
     names = [f"m{number:02}.py" for number in range(70)]
     for name in names:
         flake8.write(name, BLOCK + "\n\ndef twice(x):\n" + "    x = x + 1\n" * 14 + "    return x\n")
-    forward = flake8("--select=RVW3", "-j1", *names)
+    forward = flake8_api("--select=RVW3", "-j1", *names)
     assert flake8("--select=RVW3", "-j2", *reversed(names)) == forward
     assert forward[0] == ("m00.py:2:1: RVW302 block of 7 statements (>= 6) is duplicated in m01.py:2 and 68 more "
                           "copies: move it where both files can use it")
