@@ -93,9 +93,9 @@ def read_only_command(cache) -> list[str]:
 
 
 @pytest.mark.skipif(not hasattr(os, "geteuid"), reason="POSIX permissions and mount namespaces only")
-def test_read_only_cache_is_still_read_and_never_written(flake8) -> None:
+def test_read_only_cache_is_still_read_and_never_written(flake8, flake8_api) -> None:
     flake8.write("a.py", SOURCE)
-    flake8("--select=RVW", "a.py")
+    flake8_api("--select=RVW", "a.py")
     entry = facts_entry(flake8.folder, SOURCE)
     data = json.loads(entry.read_text())
     data[1][0][2] = 99  # a length only the cache can give: proves the entry is read
@@ -143,10 +143,10 @@ def test_cache_sits_at_the_git_top_level_and_nothing_else_is_written(flake8_api)
     assert others and all(line.startswith("!! .reviewable_cache/") for line in others)
 
 
-def test_concurrent_runs_sharing_one_cache_agree_and_leave_no_partial_files(flake8) -> None:
+def test_concurrent_runs_sharing_one_cache_agree_and_leave_no_partial_files(flake8, flake8_api) -> None:
     for number in range(12):
         flake8.write(f"m{number}.py", SOURCE.replace("load", f"load_{number}") + f"x = {number}\n")
-    expected = flake8("--select=RVW", "--no-reviewable-cache", ".")
+    expected = flake8_api("--select=RVW", "--no-reviewable-cache", ".")
     command = ["--select=RVW", "-j2", "."]
     runs = [
         subprocess.Popen([sys.executable, "-m", "flake8", *command], cwd=flake8.folder, stdout=subprocess.PIPE,
@@ -158,12 +158,12 @@ def test_concurrent_runs_sharing_one_cache_agree_and_leave_no_partial_files(flak
         assert "Traceback" not in stderr and stdout.splitlines() == expected
     cache = flake8.folder / ".reviewable_cache"
     assert not [path for path in cache.rglob(".tmp-*")]
-    assert flake8("--select=RVW", ".") == expected
+    assert flake8_api("--select=RVW", ".") == expected
 
 
-def test_empty_and_comment_only_files_are_cached_too(flake8) -> None:
-    flake8.write("empty.py", "")
-    flake8.write("comment.py", "# nothing here\n")
-    flake8("--select=RVW", ".", expect_rc=0)
-    cache = FactsCache(flake8.folder / ".reviewable_cache")
+def test_empty_and_comment_only_files_are_cached_too(flake8_api) -> None:
+    flake8_api.write("empty.py", "")
+    flake8_api.write("comment.py", "# nothing here\n")
+    flake8_api("--select=RVW", ".", expect_rc=0)
+    cache = FactsCache(flake8_api.folder / ".reviewable_cache")
     assert cache.load("") is not None and cache.load("# nothing here\n") is not None
