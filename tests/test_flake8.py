@@ -87,9 +87,9 @@ def test_zero_limit_is_accepted_and_reports_every_function(flake8_api) -> None:
     ]
 
 
-def test_stdin_gives_the_same_findings_as_the_file(flake8) -> None:
+def test_stdin_gives_the_same_findings_as_the_file(flake8, flake8_api) -> None:
     flake8.write("a.py", LONG_FUNCTION + DEEP_FUNCTION)
-    from_file = flake8("--select=RVW", "a.py")
+    from_file = flake8_api("--select=RVW", "a.py")
     from_stdin = flake8("--select=RVW", "-", "--stdin-display-name=a.py", stdin=LONG_FUNCTION + DEEP_FUNCTION)
     assert from_stdin == from_file and len(from_file) == 2
 
@@ -100,10 +100,10 @@ def test_stdin_buffer_is_measured_not_the_file_on_disk(flake8) -> None:
     assert output == [f"a.py:1:1: {LONG_MESSAGE}"]
 
 
-def test_two_jobs_give_the_same_output_as_one(flake8) -> None:
+def test_two_jobs_give_the_same_output_as_one(flake8, flake8_api) -> None:
     for number in range(6):
         flake8.write(f"m{number}.py", LONG_FUNCTION * (number % 2 + 1) + DEEP_FUNCTION)
-    one = flake8("--select=RVW", "-j1", ".")
+    one = flake8_api("--select=RVW", "-j1", ".")
     two = flake8("--select=RVW", "-j2", ".")
     # Per file: RVW101 once or twice and RVW201 once, plus one duplicate finding per copy of `load`'s tail
     # and of `sync` (in the same file where `load` is doubled, in another file otherwise).
@@ -212,7 +212,7 @@ START_METHOD_RUN = (
 
 
 @pytest.mark.parametrize("method", ["fork", "spawn", "forkserver"])
-def test_every_start_method_gives_the_same_output_as_one_job(flake8, method: str) -> None:
+def test_every_start_method_gives_the_same_output_as_one_job(flake8, flake8_api, method: str) -> None:
     # Under spawn (macOS, Windows) and forkserver (Python 3.14's default) -j workers inherit nothing:
     # each builds the session again, so git, the index and the whole-change anchor must agree with -j1.
     for number in range(6):
@@ -222,7 +222,7 @@ def test_every_start_method_gives_the_same_output_as_one_job(flake8, method: str
     flake8.write("m1.py", LONG_FUNCTION + DEEP_FUNCTION)
     flake8.write("m4.py", DEEP_FUNCTION)
     arguments = ("--select=RVW", "--reviewable-base=main", "--max-change-files=1", f"--reviewable-cache-dir={method}")
-    one = flake8(*arguments, "-j1", ".")
+    one = flake8_api(*arguments, "-j1", ".")
     result = subprocess.run(
         [sys.executable, "-c", START_METHOD_RUN, method, *arguments, "-j2", "."],
         cwd=flake8.folder, capture_output=True, text=True, timeout=120,
