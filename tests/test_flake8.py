@@ -1,8 +1,8 @@
 """flake8 with the plugin, on paths, stdin, config files, -j, noqa and output formats.
 
 Findings are checked in process (``flake8_api``); what only a real process shows goes through the executable
-(``flake8``): its exit status, stdin, ``-j`` workers, config found from the process's own folder, and error
-output."""
+(``flake8``): its exit status, stdin, ``-j`` workers, config found from the process's own folder, and the
+warnings it prints."""
 from __future__ import annotations
 
 import subprocess
@@ -67,15 +67,14 @@ def test_command_line_overrides_config(flake8) -> None:
         ("config", "4.5", "expected a whole number, got '4.5'"),
     ],
 )
-def test_bad_limit_stops_flake8_with_an_option_error(flake8, where: str, value: str, complaint: str) -> None:
-    # A real process: what the user sees is argparse's exit status and message on stderr.
-    flake8.write("a.py", "x = 1\n")
+def test_bad_limit_stops_flake8_with_an_option_error(flake8_api, where: str, value: str, complaint: str) -> None:
+    flake8_api.write("a.py", "x = 1\n")
     args = ["a.py"]
     if where == "cli":
         args.insert(0, f"--max-nesting-depth={value}")
     else:
-        flake8.write(".flake8", f"[flake8]\nmax-nesting-depth = {value}\n")
-    result = flake8.raw(*args)
+        flake8_api.write(".flake8", f"[flake8]\nmax-nesting-depth = {value}\n")
+    result = flake8_api.raw(*args)
     assert result.returncode != 0 and "Traceback" not in result.stderr
     assert f"argument --max-nesting-depth: {complaint}" in result.stderr
 
@@ -192,9 +191,9 @@ def test_odd_but_valid_files_never_crash(flake8, source: str) -> None:
         (["--min-duplicate-size=x"], "argument --min-duplicate-size: expected a whole number, got 'x'"),
     ],
 )
-def test_bad_plugin_settings_stop_flake8_with_an_option_error(flake8, args: list[str], complaint: str) -> None:
-    flake8.write("a.py", "x = 1\n")
-    result = flake8.raw(*args, "a.py")
+def test_bad_plugin_settings_stop_flake8_with_an_option_error(flake8_api, args: list[str], complaint: str) -> None:
+    flake8_api.write("a.py", "x = 1\n")
+    result = flake8_api.raw(*args, "a.py")
     assert result.returncode != 0 and "Traceback" not in result.stderr and complaint in result.stderr
 
 
