@@ -74,7 +74,8 @@ class Flake8Api(Runner):
         return self.checked(self.raw(*args, cwd=cwd), expect_rc)
 
     def raw(self, *args: str, cwd: str = ".") -> subprocess.CompletedProcess[str]:
-        """The whole result as the subprocess runner gives it: return code, output and error output."""
+        """The whole result as the subprocess runner gives it: return code, output and error output; ``cwd`` is
+        relative to the folder, or absolute."""
         assert "-" not in args, "stdin is read once per process: use the flake8 fixture"
         jobs = [arg for arg in args if arg.startswith(("-j", "--jobs"))]
         assert jobs in ([], ["-j1"]), "-j workers need a real process: use the flake8 fixture"
