@@ -59,7 +59,8 @@ class _Scorer:
         while self.pending:
             self._visit(*self.pending.pop())
         hotspots = sorted(self.increments.items(), key=lambda item: (-item[1], item[0]))[:HOTSPOTS]
-        nested = tuple(name for _, name in sorted(self.nested.values()))
+        # dict.fromkeys: two nested functions of one name (in two branches, say) are named once.
+        nested = tuple(dict.fromkeys(name for _, name in sorted(self.nested.values())))
         return CognitiveScore(sum(self.increments.values()), tuple(hotspots), nested)
 
     def _add(self, line: int, amount: int, scope: _Scope) -> None:

@@ -93,6 +93,15 @@ def resolve_commit(ref: str, top: Path) -> str | None:
     return output.decode().strip() or None
 
 
+def full_ref_name(ref: str, top: Path) -> str | None:
+    """The full name a ref stands for (``origin/HEAD`` -> ``refs/remotes/origin/main``), or None."""
+    try:
+        output = run_git(["rev-parse", "--symbolic-full-name", "--end-of-options", ref], top)
+    except GitFailed:
+        return None
+    return output.decode("utf-8", "surrogateescape").strip() or None
+
+
 def merge_base(commit: str, top: Path) -> str | None:
     """The merge base of ``commit`` and HEAD, or None when they share no history (or HEAD has none)."""
     try:

@@ -140,7 +140,14 @@ def _merge_base(base: str, top: Path, environment: Mapping[str, str], must_measu
         if shallow:
             return _Base(name, problem=f"this shallow clone lacks the merge base of HEAD and {name!r}; {_FETCH_HINT}")
         return _Base(name, problem=f"HEAD and the base {name!r} share no history")
-    return _Base(name, merge_base, is_head=commit == git.resolve_commit("HEAD", top))
+    return _Base(name, merge_base, is_head=commit == git.resolve_commit("HEAD", top) and _is_this_branch(name, top))
+
+
+def _is_this_branch(name: str, top: Path) -> bool:
+    """Whether ``name`` is the checked-out branch or its upstream: what ``origin/HEAD`` names in a clone made
+    with ``--branch X --depth 1``. A fresh branch that merely starts at its base is not."""
+    full = git.full_ref_name(name, top)
+    return full is not None and full in {git.full_ref_name("HEAD", top), git.full_ref_name("@{upstream}", top)}
 
 
 def _auto_base(

@@ -25,55 +25,55 @@ def facts_entry(folder, text: str):
     return folder / ".reviewable_cache" / "v2" / key[:2] / f"{key}.json"
 
 
-def test_every_rule_example_gives_the_same_output_cold_and_warm(flake8) -> None:
+def test_every_rule_example_gives_the_same_output_cold_and_warm(flake8_api) -> None:
     sources = {example.source for rule in ALL_RULES for example in (*rule.valid, *rule.invalid)}
     for number, source in enumerate(sorted(sources)):
-        flake8.write(f"examples/e{number}.py", source)
-    cold = flake8("--select=RVW", "examples")
+        flake8_api.write(f"examples/e{number}.py", source)
+    cold = flake8_api("--select=RVW", "examples")
     # Two entries per distinct text: its facts, and its duplicate-block windows.
-    assert len(entries(flake8.folder / ".reviewable_cache")) == 2 * len(sources)
-    warm = flake8("--select=RVW", "examples")
-    uncached = flake8("--select=RVW", "--no-reviewable-cache", "examples")
+    assert len(entries(flake8_api.folder / ".reviewable_cache")) == 2 * len(sources)
+    warm = flake8_api("--select=RVW", "examples")
+    uncached = flake8_api("--select=RVW", "--no-reviewable-cache", "examples")
     assert cold == warm == uncached and cold
 
 
-def test_warm_run_reads_the_cache_instead_of_measuring(flake8) -> None:
-    flake8.write("a.py", SOURCE)
-    assert len(flake8("--select=RVW101", "a.py")) == 1
-    entry = facts_entry(flake8.folder, SOURCE)
+def test_warm_run_reads_the_cache_instead_of_measuring(flake8_api) -> None:
+    flake8_api.write("a.py", SOURCE)
+    assert len(flake8_api("--select=RVW101", "a.py")) == 1
+    entry = facts_entry(flake8_api.folder, SOURCE)
     data = json.loads(entry.read_text())
     data[1][0][2] = 99  # FileFacts.functions[0].length
     entry.write_text(json.dumps(data))
-    assert "is 99 lines long" in flake8("--select=RVW101", "a.py")[0]
+    assert "is 99 lines long" in flake8_api("--select=RVW101", "a.py")[0]
 
 
 @pytest.mark.parametrize("garbage", ["", "{", '{"module": null}', "[1, 2]", '[null, "x", null, []]', "\x00\xff"])
-def test_corrupt_entry_is_ignored_and_rewritten(flake8, garbage: str) -> None:
-    flake8.write("a.py", SOURCE)
-    expected = flake8("--select=RVW", "a.py")
-    entry = facts_entry(flake8.folder, SOURCE)
+def test_corrupt_entry_is_ignored_and_rewritten(flake8_api, garbage: str) -> None:
+    flake8_api.write("a.py", SOURCE)
+    expected = flake8_api("--select=RVW", "a.py")
+    entry = facts_entry(flake8_api.folder, SOURCE)
     entry.write_text(garbage, encoding="latin-1")
-    assert flake8("--select=RVW", "a.py") == expected
+    assert flake8_api("--select=RVW", "a.py") == expected
     assert json.loads(entry.read_text())[1][0][2] == 46
 
 
-def test_no_cache_option_writes_nothing(flake8) -> None:
-    flake8.write("a.py", SOURCE)
-    flake8("--select=RVW", "--no-reviewable-cache", "a.py")
-    assert not (flake8.folder / ".reviewable_cache").exists()
+def test_no_cache_option_writes_nothing(flake8_api) -> None:
+    flake8_api.write("a.py", SOURCE)
+    flake8_api("--select=RVW", "--no-reviewable-cache", "a.py")
+    assert not (flake8_api.folder / ".reviewable_cache").exists()
 
 
-def test_file_at_the_cache_path_is_left_untouched(flake8) -> None:
-    flake8.write("a.py", SOURCE)
-    flake8.write(".reviewable_cache", "mine\n")
-    assert len(flake8("--select=RVW", "a.py")) == 1
-    assert (flake8.folder / ".reviewable_cache").read_text() == "mine\n"
+def test_file_at_the_cache_path_is_left_untouched(flake8_api) -> None:
+    flake8_api.write("a.py", SOURCE)
+    flake8_api.write(".reviewable_cache", "mine\n")
+    assert len(flake8_api("--select=RVW", "a.py")) == 1
+    assert (flake8_api.folder / ".reviewable_cache").read_text() == "mine\n"
 
 
-def test_unwritable_cache_location_means_running_without_a_cache(flake8) -> None:
-    flake8.write("a.py", SOURCE)
+def test_unwritable_cache_location_means_running_without_a_cache(flake8_api) -> None:
+    flake8_api.write("a.py", SOURCE)
     # mkdir fails under /proc even for root, who ignores permission bits.
-    assert len(flake8("--select=RVW", "--reviewable-cache-dir=/proc/self/no-such-folder", "a.py")) == 1
+    assert len(flake8_api("--select=RVW", "--reviewable-cache-dir=/proc/self/no-such-folder", "a.py")) == 1
 
 
 def read_only_command(cache) -> list[str]:
@@ -93,9 +93,9 @@ def read_only_command(cache) -> list[str]:
 
 
 @pytest.mark.skipif(not hasattr(os, "geteuid"), reason="POSIX permissions and mount namespaces only")
-def test_read_only_cache_is_still_read_and_never_written(flake8) -> None:
+def test_read_only_cache_is_still_read_and_never_written(flake8, flake8_api) -> None:
     flake8.write("a.py", SOURCE)
-    flake8("--select=RVW", "a.py")
+    flake8_api("--select=RVW", "a.py")
     entry = facts_entry(flake8.folder, SOURCE)
     data = json.loads(entry.read_text())
     data[1][0][2] = 99  # a length only the cache can give: proves the entry is read
@@ -119,21 +119,21 @@ def test_read_only_cache_is_still_read_and_never_written(flake8) -> None:
     assert sorted(cache.rglob("*")) == before
 
 
-def test_relative_cache_dir_in_config_is_relative_to_the_config_file(flake8) -> None:
-    flake8.write("project/setup.cfg", "[flake8]\nreviewable-cache-dir = build/facts\n")
-    flake8.write("project/a.py", SOURCE)
-    output = flake8("--select=RVW", "--config=project/setup.cfg", "project/a.py")
+def test_relative_cache_dir_in_config_is_relative_to_the_config_file(flake8_api) -> None:
+    flake8_api.write("project/setup.cfg", "[flake8]\nreviewable-cache-dir = build/facts\n")
+    flake8_api.write("project/a.py", SOURCE)
+    output = flake8_api("--select=RVW", "--config=project/setup.cfg", "project/a.py")
     assert len(output) == 1
-    assert entries(flake8.folder / "project" / "build" / "facts")
+    assert entries(flake8_api.folder / "project" / "build" / "facts")
 
 
-def test_cache_sits_at_the_git_top_level_and_nothing_else_is_written(flake8) -> None:
-    subprocess.run(["git", "init", "-q", str(flake8.folder)], check=True)
-    flake8.write("pkg/sub/a.py", SOURCE)
-    assert len(flake8("--select=RVW", "a.py", cwd="pkg/sub")) == 1
+def test_cache_sits_at_the_git_top_level_and_nothing_else_is_written(flake8_api) -> None:
+    subprocess.run(["git", "init", "-q", str(flake8_api.folder)], check=True)
+    flake8_api.write("pkg/sub/a.py", SOURCE)
+    assert len(flake8_api("--select=RVW", "a.py", cwd="pkg/sub")) == 1
     status = subprocess.run(
         ["git", "status", "--porcelain", "--ignored", "--untracked-files=all"],
-        cwd=flake8.folder,
+        cwd=flake8_api.folder,
         capture_output=True,
         text=True,
         check=True,
@@ -143,10 +143,10 @@ def test_cache_sits_at_the_git_top_level_and_nothing_else_is_written(flake8) -> 
     assert others and all(line.startswith("!! .reviewable_cache/") for line in others)
 
 
-def test_concurrent_runs_sharing_one_cache_agree_and_leave_no_partial_files(flake8) -> None:
+def test_concurrent_runs_sharing_one_cache_agree_and_leave_no_partial_files(flake8, flake8_api) -> None:
     for number in range(12):
         flake8.write(f"m{number}.py", SOURCE.replace("load", f"load_{number}") + f"x = {number}\n")
-    expected = flake8("--select=RVW", "--no-reviewable-cache", ".")
+    expected = flake8_api("--select=RVW", "--no-reviewable-cache", ".")
     command = ["--select=RVW", "-j2", "."]
     runs = [
         subprocess.Popen([sys.executable, "-m", "flake8", *command], cwd=flake8.folder, stdout=subprocess.PIPE,
@@ -158,12 +158,12 @@ def test_concurrent_runs_sharing_one_cache_agree_and_leave_no_partial_files(flak
         assert "Traceback" not in stderr and stdout.splitlines() == expected
     cache = flake8.folder / ".reviewable_cache"
     assert not [path for path in cache.rglob(".tmp-*")]
-    assert flake8("--select=RVW", ".") == expected
+    assert flake8_api("--select=RVW", ".") == expected
 
 
-def test_empty_and_comment_only_files_are_cached_too(flake8) -> None:
-    flake8.write("empty.py", "")
-    flake8.write("comment.py", "# nothing here\n")
-    flake8("--select=RVW", ".", expect_rc=0)
-    cache = FactsCache(flake8.folder / ".reviewable_cache")
+def test_empty_and_comment_only_files_are_cached_too(flake8_api) -> None:
+    flake8_api.write("empty.py", "")
+    flake8_api.write("comment.py", "# nothing here\n")
+    flake8_api("--select=RVW", ".", expect_rc=0)
+    cache = FactsCache(flake8_api.folder / ".reviewable_cache")
     assert cache.load("") is not None and cache.load("# nothing here\n") is not None

@@ -41,10 +41,10 @@ def codes_at(output: list[str]) -> list[tuple[str, str]]:
     return [(line.split(":")[0] + ":" + line.split(":")[1], line.split(" ")[1]) for line in output]
 
 
-def test_rewrapped_recommented_renamed_copy_in_another_file_is_found_at_its_first_line(flake8) -> None:
-    flake8.write("a.py", BLOCK)
-    flake8.write("b.py", "import os\n\n\n" + REWRAPPED)
-    output = flake8("--select=RVW3", "a.py", "b.py")
+def test_rewrapped_recommented_renamed_copy_in_another_file_is_found_at_its_first_line(flake8_api) -> None:
+    flake8_api.write("a.py", BLOCK)
+    flake8_api.write("b.py", "import os\n\n\n" + REWRAPPED)
+    output = flake8_api("--select=RVW3", "a.py", "b.py")
     assert output == [
         "a.py:2:5: RVW302 block of 7 statements (>= 6) is duplicated in b.py:6: move it where both can use it",
         "b.py:6:5: RVW302 block of 7 statements (>= 6) is duplicated in a.py:2: move it where both can use it",
@@ -82,24 +82,24 @@ def test_changed_literals_still_match_but_changed_operators_do_not() -> None:
     ],
     ids=["imports", "__all__", "TYPE_CHECKING", "import-shim", "constants", "class-fields", "signature"],
 )
-def test_never_counted(flake8, copied: str) -> None:
-    flake8.write("a.py", copied)
-    flake8.write("b.py", copied.replace("return a", "return b"))
-    assert flake8("--select=RVW3", "a.py", "b.py", expect_rc=0) == []
+def test_never_counted(flake8_api, copied: str) -> None:
+    flake8_api.write("a.py", copied)
+    flake8_api.write("b.py", copied.replace("return a", "return b"))
+    assert flake8_api("--select=RVW3", "a.py", "b.py", expect_rc=0) == []
 
 
-def test_blocks_smaller_than_the_minimum_are_not_reported(flake8) -> None:
-    flake8.write("a.py", BLOCK)
-    flake8.write("b.py", REWRAPPED)
-    assert flake8("--select=RVW3", "--min-duplicate-size=8", "a.py", "b.py", expect_rc=0) == []
-    assert len(flake8("--select=RVW3", "--min-duplicate-size=7", "a.py", "b.py")) == 2
+def test_blocks_smaller_than_the_minimum_are_not_reported(flake8_api) -> None:
+    flake8_api.write("a.py", BLOCK)
+    flake8_api.write("b.py", REWRAPPED)
+    assert flake8_api("--select=RVW3", "--min-duplicate-size=8", "a.py", "b.py", expect_rc=0) == []
+    assert len(flake8_api("--select=RVW3", "--min-duplicate-size=7", "a.py", "b.py")) == 2
 
 
-def test_every_copy_is_reported_once_naming_the_first_other_and_how_many_more(flake8) -> None:
-    flake8.write("pkg/a.py", BLOCK)
-    flake8.write("pkg/b.py", BLOCK + "\n\n" + BLOCK.replace("total", "total_again"))
-    flake8.write("pkg/c.py", BLOCK)
-    output = flake8("--select=RVW3", "pkg")
+def test_every_copy_is_reported_once_naming_the_first_other_and_how_many_more(flake8_api) -> None:
+    flake8_api.write("pkg/a.py", BLOCK)
+    flake8_api.write("pkg/b.py", BLOCK + "\n\n" + BLOCK.replace("total", "total_again"))
+    flake8_api.write("pkg/c.py", BLOCK)
+    output = flake8_api("--select=RVW3", "pkg")
     assert output == [
         "pkg/a.py:2:5: RVW302 block of 7 statements (>= 6) is duplicated in pkg/b.py:2 and 2 more copies: move it "
         "where every copy can use it",
@@ -112,31 +112,31 @@ def test_every_copy_is_reported_once_naming_the_first_other_and_how_many_more(fl
     ]
 
 
-def test_excluded_files_are_not_part_of_the_project(flake8) -> None:
-    flake8.write("src/a.py", BLOCK)
-    flake8.write("build/a.py", BLOCK)
-    flake8.write("src/b.txt", BLOCK)
-    assert flake8("--select=RVW3", "--extend-exclude=build", ".", expect_rc=0) == []
-    assert len(flake8("--select=RVW3", ".")) == 2
+def test_excluded_files_are_not_part_of_the_project(flake8_api) -> None:
+    flake8_api.write("src/a.py", BLOCK)
+    flake8_api.write("build/a.py", BLOCK)
+    flake8_api.write("src/b.txt", BLOCK)
+    assert flake8_api("--select=RVW3", "--extend-exclude=build", ".", expect_rc=0) == []
+    assert len(flake8_api("--select=RVW3", ".")) == 2
 
 
-def test_output_is_identical_whatever_the_jobs_and_the_order_of_paths(flake8) -> None:
+def test_output_is_identical_whatever_the_jobs_and_the_order_of_paths(flake8, flake8_api) -> None:
     for number in range(8):
         flake8.write(f"m{number}.py", BLOCK.replace("total", f"total_{number}") if number % 3 else "x = 1\n")
     runs = [
-        flake8("--select=RVW3", "-j1", *[f"m{n}.py" for n in range(8)]),
+        flake8_api("--select=RVW3", "-j1", *[f"m{n}.py" for n in range(8)]),
         flake8("--select=RVW3", "-j2", *[f"m{n}.py" for n in range(8)]),
         flake8("--select=RVW3", "-j2", *[f"m{n}.py" for n in reversed(range(8))]),
     ]
     assert runs[0] == runs[1] == runs[2] and len(runs[0]) == 5
 
 
-def test_more_copies_than_a_bucket_holds_are_named_and_counted_the_same_whatever_the_order(flake8) -> None:
+def test_more_copies_than_a_bucket_holds_are_named_and_counted_the_same_whatever_the_order(flake8, flake8_api) -> None:
     # 70 copies: more than the index keeps per fingerprint (64); a repetition inside one run counts once.
     names = [f"m{number:02}.py" for number in range(70)]
     for name in names:
         flake8.write(name, BLOCK + "\n\ndef twice(x):\n" + "    x = x + 1\n" * 14 + "    return x\n")
-    forward = flake8("--select=RVW3", "-j1", *names)
+    forward = flake8_api("--select=RVW3", "-j1", *names)
     assert flake8("--select=RVW3", "-j2", *reversed(names)) == forward
     assert forward[0] == ("m00.py:2:5: RVW302 block of 7 statements (>= 6) is duplicated in m01.py:2 and 68 more "
                           "copies: move it where every copy can use it")
@@ -157,10 +157,10 @@ def test_editor_buffer_is_not_compared_with_its_own_file_under_another_name(flak
     assert len(flake8("--select=RVW3", "-", "--stdin-display-name=pkg/a.py", stdin=BLOCK)) == 1
 
 
-def test_noqa_on_the_blocks_first_line_silences_that_copy(flake8) -> None:
-    flake8.write("a.py", BLOCK.replace("    result = 0\n", "    result = 0  # noqa: RVW302\n"))
-    flake8.write("b.py", BLOCK)
-    assert flake8("--select=RVW3", "a.py", "b.py") == [
+def test_noqa_on_the_blocks_first_line_silences_that_copy(flake8_api) -> None:
+    flake8_api.write("a.py", BLOCK.replace("    result = 0\n", "    result = 0  # noqa: RVW302\n"))
+    flake8_api.write("b.py", BLOCK)
+    assert flake8_api("--select=RVW3", "a.py", "b.py") == [
         "b.py:2:5: RVW302 block of 7 statements (>= 6) is duplicated in a.py:2: move it where both can use it"
     ]
 
@@ -180,21 +180,21 @@ def test_editor_buffer_is_compared_with_the_project_on_disk(flake8) -> None:
     )
 
 
-def test_second_run_fingerprints_no_unchanged_file(flake8) -> None:
+def test_second_run_fingerprints_no_unchanged_file(flake8_api) -> None:
     for number in range(4):
-        flake8.write(f"m{number}.py", BLOCK.replace("total", f"total_{number}"))
-    first = flake8("--select=RVW3", ".")
-    cache = flake8.folder / ".reviewable_cache"
+        flake8_api.write(f"m{number}.py", BLOCK.replace("total", f"total_{number}"))
+    first = flake8_api("--select=RVW3", ".")
+    cache = flake8_api.folder / ".reviewable_cache"
     before = {path: path.stat().st_mtime_ns for path in cache.rglob("*.json")}
-    assert flake8("--select=RVW3", ".") == first
+    assert flake8_api("--select=RVW3", ".") == first
     after = {path: path.stat().st_mtime_ns for path in cache.rglob("*.json")}
     assert after == before
 
 
-def test_copies_injected_into_real_code_are_found_exactly_where_they_were_put(flake8) -> None:
-    package = flake8.folder / "flake8"
+def test_copies_injected_into_real_code_are_found_exactly_where_they_were_put(flake8_api) -> None:
+    package = flake8_api.folder / "flake8"
     shutil.copytree(Path(flake8_package.__file__).parent, package, ignore=shutil.ignore_patterns("__pycache__"))
-    baseline = set(flake8("--select=RVW3", "flake8"))
+    baseline = set(flake8_api("--select=RVW3", "flake8"))
     donor = (package / "style_guide.py").read_text()
     donor_tree = ast.parse(donor)
     function = max(
@@ -206,7 +206,7 @@ def test_copies_injected_into_real_code_are_found_exactly_where_they_were_put(fl
     target_lines = target.read_text().splitlines()
     dedented = copied.replace("    def ", "def ", 1).replace("\n    ", "\n")
     target.write_text("\n".join(target_lines) + "\n\n\n" + dedented + "\n")
-    new = set(flake8("--select=RVW3", "flake8")) - baseline
+    new = set(flake8_api("--select=RVW3", "flake8")) - baseline
     assert any(line.startswith("flake8/utils.py:") and " RVW302 " in line and "flake8/style_guide.py:" in line
                for line in new), new
     assert any(line.startswith("flake8/style_guide.py:") and "flake8/utils.py:" in line for line in new), new

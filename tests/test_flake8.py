@@ -1,4 +1,8 @@
-"""End to end: the real flake8 executable, on paths, stdin, config files, -j, noqa and output formats."""
+"""flake8 with the plugin, on paths, stdin, config files, -j, noqa and output formats.
+
+Findings are checked in process (``flake8_api``); what only a real process shows goes through the executable
+(``flake8``): its exit status, stdin, ``-j`` workers, config found from the process's own folder, and the
+warnings it prints."""
 from __future__ import annotations
 
 import subprocess
@@ -32,20 +36,21 @@ def test_paths_report_on_the_def_line_with_defaults_and_exit_1(flake8) -> None:
     ]
 
 
-def test_plugin_is_listed_by_version(flake8) -> None:
-    assert "flake8-reviewable" in flake8("--version", expect_rc=0)[0]
+def test_plugin_is_listed_by_version(flake8_api) -> None:
+    assert "flake8-reviewable" in flake8_api("--version", expect_rc=0)[0]
 
 
 @pytest.mark.parametrize("config", ["setup.cfg", "tox.ini", ".flake8"])
-def test_limits_are_read_from_every_config_file(flake8, config: str) -> None:
-    flake8.write(config, "[flake8]\nmax-function-length = 50\nmax-nesting-depth = 3\nmax-module-length = 5\n")
-    flake8.write("a.py", LONG_FUNCTION + DEEP_FUNCTION)
-    output = flake8("--select=RVW", "a.py")
+def test_limits_are_read_from_every_config_file(flake8_api, config: str) -> None:
+    flake8_api.write(config, "[flake8]\nmax-function-length = 50\nmax-nesting-depth = 3\nmax-module-length = 5\n")
+    flake8_api.write("a.py", LONG_FUNCTION + DEEP_FUNCTION)
+    output = flake8_api("--select=RVW", "a.py")
     assert [line.split(" ", 2)[1] for line in output] == ["RVW102", "RVW201"]
     assert "(> 3)" in output[1] and "(> 5)" in output[0]
 
 
 def test_command_line_overrides_config(flake8) -> None:
+    # A real process: the config is discovered from the folder flake8 is started in.
     flake8.write("setup.cfg", "[flake8]\nmax-function-length = 50\n")
     flake8.write("a.py", LONG_FUNCTION)
     assert flake8("--select=RVW", "--max-function-length=10", "a.py") == [
@@ -62,28 +67,28 @@ def test_command_line_overrides_config(flake8) -> None:
         ("config", "4.5", "expected a whole number, got '4.5'"),
     ],
 )
-def test_bad_limit_stops_flake8_with_an_option_error(flake8, where: str, value: str, complaint: str) -> None:
-    flake8.write("a.py", "x = 1\n")
+def test_bad_limit_stops_flake8_with_an_option_error(flake8_api, where: str, value: str, complaint: str) -> None:
+    flake8_api.write("a.py", "x = 1\n")
     args = ["a.py"]
     if where == "cli":
         args.insert(0, f"--max-nesting-depth={value}")
     else:
-        flake8.write(".flake8", f"[flake8]\nmax-nesting-depth = {value}\n")
-    result = flake8.raw(*args)
+        flake8_api.write(".flake8", f"[flake8]\nmax-nesting-depth = {value}\n")
+    result = flake8_api.raw(*args)
     assert result.returncode != 0 and "Traceback" not in result.stderr
     assert f"argument --max-nesting-depth: {complaint}" in result.stderr
 
 
-def test_zero_limit_is_accepted_and_reports_every_function(flake8) -> None:
-    flake8.write("a.py", "def f():\n    return 1\n")
-    assert flake8("--select=RVW101", "--max-function-length=0", "a.py") == [
+def test_zero_limit_is_accepted_and_reports_every_function(flake8_api) -> None:
+    flake8_api.write("a.py", "def f():\n    return 1\n")
+    assert flake8_api("--select=RVW101", "--max-function-length=0", "a.py") == [
         "a.py:1:1: RVW101 function 'f' is 1 lines long (> 0): split it so it can be reviewed in one sitting"
     ]
 
 
-def test_stdin_gives_the_same_findings_as_the_file(flake8) -> None:
+def test_stdin_gives_the_same_findings_as_the_file(flake8, flake8_api) -> None:
     flake8.write("a.py", LONG_FUNCTION + DEEP_FUNCTION)
-    from_file = flake8("--select=RVW", "a.py")
+    from_file = flake8_api("--select=RVW", "a.py")
     from_stdin = flake8("--select=RVW", "-", "--stdin-display-name=a.py", stdin=LONG_FUNCTION + DEEP_FUNCTION)
     assert from_stdin == from_file and len(from_file) == 2
 
@@ -94,10 +99,10 @@ def test_stdin_buffer_is_measured_not_the_file_on_disk(flake8) -> None:
     assert output == [f"a.py:1:1: {LONG_MESSAGE}"]
 
 
-def test_two_jobs_give_the_same_output_as_one(flake8) -> None:
+def test_two_jobs_give_the_same_output_as_one(flake8, flake8_api) -> None:
     for number in range(6):
         flake8.write(f"m{number}.py", LONG_FUNCTION * (number % 2 + 1) + DEEP_FUNCTION)
-    one = flake8("--select=RVW", "-j1", ".")
+    one = flake8_api("--select=RVW", "-j1", ".")
     two = flake8("--select=RVW", "-j2", ".")
     # Per file: RVW101 once or twice and RVW201 once, plus one duplicate finding per copy of `load`'s tail
     # and of `sync` (in the same file where `load` is doubled, in another file otherwise).
@@ -106,24 +111,24 @@ def test_two_jobs_give_the_same_output_as_one(flake8) -> None:
     assert sum(" RVW30" in line for line in one) == 15
 
 
-def test_noqa_on_the_reported_line_silences_only_that_code(flake8) -> None:
+def test_noqa_on_the_reported_line_silences_only_that_code(flake8_api) -> None:
     source = "@cached  # noqa: RVW101\n" + LONG_FUNCTION.replace("(path):", "(path):  # noqa: RVW201", 1)
-    flake8.write("a.py", source)
-    assert flake8("--select=RVW", "a.py") == [f"a.py:2:1: {LONG_MESSAGE}"]
-    flake8.write("a.py", LONG_FUNCTION.replace("(path):", "(path):  # noqa: RVW101", 1))
-    assert flake8("--select=RVW", "a.py", expect_rc=0) == []
+    flake8_api.write("a.py", source)
+    assert flake8_api("--select=RVW", "a.py") == [f"a.py:2:1: {LONG_MESSAGE}"]
+    flake8_api.write("a.py", LONG_FUNCTION.replace("(path):", "(path):  # noqa: RVW101", 1))
+    assert flake8_api("--select=RVW", "a.py", expect_rc=0) == []
 
 
-def test_select_and_extend_ignore_filter_by_code(flake8) -> None:
-    flake8.write("a.py", LONG_FUNCTION + DEEP_FUNCTION)
-    assert [line.split()[1] for line in flake8("--select=RVW2", "a.py")] == ["RVW201"]
-    output = flake8("--extend-ignore=RVW101,E,W,F", "a.py")
+def test_select_and_extend_ignore_filter_by_code(flake8_api) -> None:
+    flake8_api.write("a.py", LONG_FUNCTION + DEEP_FUNCTION)
+    assert [line.split()[1] for line in flake8_api("--select=RVW2", "a.py")] == ["RVW201"]
+    output = flake8_api("--extend-ignore=RVW101,E,W,F", "a.py")
     assert [line.split()[1] for line in output] == ["RVW201"]
 
 
-def test_rules_run_by_default_next_to_flake8s_own(flake8) -> None:
-    flake8.write("a.py", "import os\n" + LONG_FUNCTION)
-    codes = {line.split()[1] for line in flake8("a.py")}
+def test_rules_run_by_default_next_to_flake8s_own(flake8_api) -> None:
+    flake8_api.write("a.py", "import os\n" + LONG_FUNCTION)
+    codes = {line.split()[1] for line in flake8_api("a.py")}
     assert {"F401", "RVW101"} <= codes
 
 
@@ -135,18 +140,19 @@ def test_rules_run_by_default_next_to_flake8s_own(flake8) -> None:
         ("%(path)s|%(row)d|%(col)d|%(code)s", "a.py|1|1|RVW101"),
     ],
 )
-def test_output_formats(flake8, fmt: str, expected: str) -> None:
-    flake8.write("a.py", LONG_FUNCTION)
-    assert flake8("--select=RVW", f"--format={fmt}", "a.py") == [expected]
+def test_output_formats(flake8_api, fmt: str, expected: str) -> None:
+    flake8_api.write("a.py", LONG_FUNCTION)
+    assert flake8_api("--select=RVW", f"--format={fmt}", "a.py") == [expected]
 
 
-def test_syntax_error_gives_e999_and_nothing_from_the_plugin(flake8) -> None:
-    flake8.write("a.py", LONG_FUNCTION + "def broken(:\n")
-    output = flake8("a.py")
+def test_syntax_error_gives_e999_and_nothing_from_the_plugin(flake8_api) -> None:
+    flake8_api.write("a.py", LONG_FUNCTION + "def broken(:\n")
+    output = flake8_api("a.py")
     assert len(output) == 1 and " E999 " in output[0]
 
 
 def test_file_radon_cannot_follow_gives_one_rvw001_and_nothing_else(flake8) -> None:
+    # A real process: where the recursion limit stops radon depends on how deep the caller's stack is.
     flake8.write("a.py", LONG_FUNCTION + "def deep():\n    return " + "lambda: " * 600 + "0\n")
     output = flake8("--select=RVW", "a.py")
     assert output == [
@@ -171,6 +177,8 @@ def test_file_radon_cannot_follow_gives_one_rvw001_and_nothing_else(flake8) -> N
     ids=["empty", "blank", "comment", "docstring", "bom", "latin-1", "crlf", "tabs", "no-final-newline"],
 )
 def test_odd_but_valid_files_never_crash(flake8, source: str) -> None:
+    # A real process: a warning Python raises while flake8 reads the file is printed on its stderr, where in
+    # process pytest would catch it, and stderr must stay empty.
     encoding = "latin-1" if "latin-1" in source else "utf-8"
     (flake8.folder / "a.py").write_bytes(source.encode(encoding))
     result = flake8.raw("--select=RVW,E902,E999", "a.py")
@@ -185,17 +193,17 @@ def test_odd_but_valid_files_never_crash(flake8, source: str) -> None:
         (["--min-duplicate-size=x"], "argument --min-duplicate-size: expected a whole number, got 'x'"),
     ],
 )
-def test_bad_plugin_settings_stop_flake8_with_an_option_error(flake8, args: list[str], complaint: str) -> None:
-    flake8.write("a.py", "x = 1\n")
-    result = flake8.raw(*args, "a.py")
+def test_bad_plugin_settings_stop_flake8_with_an_option_error(flake8_api, args: list[str], complaint: str) -> None:
+    flake8_api.write("a.py", "x = 1\n")
+    result = flake8_api.raw(*args, "a.py")
     assert result.returncode != 0 and "Traceback" not in result.stderr and complaint in result.stderr
 
 
-def test_huge_limits_are_accepted(flake8) -> None:
-    flake8.write("a.py", LONG_FUNCTION)
+def test_huge_limits_are_accepted(flake8_api) -> None:
+    flake8_api.write("a.py", LONG_FUNCTION)
     huge = str(10**30)
-    assert flake8("--select=RVW", f"--max-function-length={huge}", f"--max-cyclomatic-complexity={huge}", "a.py",
-                  expect_rc=0) == []
+    limits = (f"--max-function-length={huge}", f"--max-cyclomatic-complexity={huge}")
+    assert flake8_api("--select=RVW", *limits, "a.py", expect_rc=0) == []
 
 
 START_METHOD_RUN = (
@@ -205,7 +213,7 @@ START_METHOD_RUN = (
 
 
 @pytest.mark.parametrize("method", ["fork", "spawn", "forkserver"])
-def test_every_start_method_gives_the_same_output_as_one_job(flake8, method: str) -> None:
+def test_every_start_method_gives_the_same_output_as_one_job(flake8, flake8_api, method: str) -> None:
     # Under spawn (macOS, Windows) and forkserver (Python 3.14's default) -j workers inherit nothing:
     # each builds the session again, so git, the index and the whole-change anchor must agree with -j1.
     for number in range(6):
@@ -214,15 +222,15 @@ def test_every_start_method_gives_the_same_output_as_one_job(flake8, method: str
     git(flake8.folder, "checkout", "-q", "-b", "feature")
     flake8.write("m1.py", LONG_FUNCTION + DEEP_FUNCTION)
     flake8.write("m4.py", DEEP_FUNCTION)
-    arguments = ("--select=RVW", "--reviewable-base=main", "--max-change-files=1", f"--reviewable-cache-dir={method}")
-    one = flake8(*arguments, "-j1", ".")
+    arguments = ("--select=RVW", "--reviewable-base=main", "--max-change-size=1", f"--reviewable-cache-dir={method}")
+    one = flake8_api(*arguments, "-j1", ".")
     result = subprocess.run(
         [sys.executable, "-c", START_METHOD_RUN, method, *arguments, "-j2", "."],
         cwd=flake8.folder, capture_output=True, text=True, timeout=120,
     )
     assert "Traceback" not in result.stderr, result.stderr
     assert result.stdout.splitlines() == one
-    assert sum(" RVW404 " in line for line in one) == 1 and sum(" RVW30" in line for line in one) >= 2
+    assert sum(" RVW403 " in line for line in one) == 1 and sum(" RVW30" in line for line in one) >= 2
 
 
 @pytest.mark.slow
@@ -241,4 +249,5 @@ def test_hundred_thousand_line_module_is_measured_whole(flake8) -> None:
     assert len(duplicates) == 2000
     assert duplicates[0].startswith("big.py:2:5: RVW301 block of 49 statements (>= 6) is duplicated at line 52 and "
                                     "1998 more copies")
-    assert len(output) == 4001 and output[1].startswith("big.py:1:1: RVW102 module is 100000 lines long (> 99999)")
+    assert len(output) == 4001
+    assert output[1].startswith("big.py:1:1: RVW102 module is 100000 reviewable lines long (> 99999)")

@@ -73,14 +73,14 @@ def test_committed_rules_page_is_up_to_date() -> None:
 
 
 @pytest.mark.parametrize(("rule", "example"), EXAMPLES)
-def test_example_gives_exactly_its_expected_findings(flake8, rule: type[Rule], example: Example) -> None:
+def test_example_gives_exactly_its_expected_findings(flake8_api, rule: type[Rule], example: Example) -> None:
     if example.base is not None:
-        flake8.write("example.py", example.base)
-        commit_all(flake8.folder, "base")
-    flake8.write("example.py", example.source)
+        flake8_api.write("example.py", example.base)
+        commit_all(flake8_api.folder, "base")
+    flake8_api.write("example.py", example.source)
     for name, text in example.others.items():
-        flake8.write(name, text)
+        flake8_api.write(name, text)
     options = [f"{flag}={value}" for flag, value in example.options.items()]
-    output = flake8("--select=RVW", *options, "example.py", *example.others)
+    output = flake8_api("--select=RVW", *options, "example.py", *example.others)
     ours = [line for line in output if line.startswith("example.py:")]
     assert ours == [f"example.py:{line}" for line in example.expected]
