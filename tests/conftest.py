@@ -61,3 +61,12 @@ def commit_all(folder: Path, message: str = "commit") -> None:
 def flake8(tmp_path: Path) -> Flake8Run:
     """The real flake8, run in an empty temporary folder (so no config of this project leaks in)."""
     return Flake8Run(tmp_path)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def private_secret_folder(tmp_path_factory: pytest.TempPathFactory):
+    """Keep the cache's secret (see ``flake8_reviewable.trust``) in a folder of the test session, never in
+    the real ``~/.cache``; every flake8 of the session, in process or not, shares it."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("user-cache")))
+        yield
