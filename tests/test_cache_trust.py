@@ -233,3 +233,21 @@ def test_editor_store_written_under_another_secret_is_never_opened(tmp_path) -> 
     assert flake8_as(other, project, *check, stdin=BLOCK.replace("total", "sum_of")) == []  # theirs believes it
     assert flake8_as(me, project, *check, stdin=BLOCK.replace("total", "sum_of")) == expected
     assert {path.name for path in (project / ".reviewable_cache").glob("project-6-*.sqlite3")} != {store.name}
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0,
+                    reason="only root can give a file to another user (chown)")
+def test_editor_store_another_user_owns_is_never_opened(tmp_path) -> None:
+    home, project = tmp_path / "home", tmp_path / "project"
+    (project / "pkg").mkdir(parents=True)
+    (project / "pkg" / "a.py").write_text(BLOCK)
+    check = ("--select=RVW3", "-", "--stdin-display-name=pkg/b.py")
+    expected = flake8_as(home, project, *check, stdin=BLOCK.replace("total", "sum_of"))
+    [store] = (project / ".reviewable_cache").glob("project-6-*.sqlite3")
+    with sqlite3.connect(store) as connection:
+        connection.execute("DELETE FROM windows")  # under our own name: only the owner can refuse it
+    connection.close()
+    assert flake8_as(home, project, *check, stdin=BLOCK.replace("total", "sum_of")) == []
+    os.chown(store, 65534, 65534)
+    assert flake8_as(home, project, *check, stdin=BLOCK.replace("total", "sum_of")) == expected
+    assert len(expected) == 1 and store.stat().st_uid == 65534
