@@ -29,6 +29,7 @@ from pathlib import Path
 from flake8_reviewable.git import tracks_anything_in
 
 _SECRET_HEX_DIGITS = 64
+_POSIX = hasattr(os, "geteuid")
 
 
 def secret_path() -> Path | None:
@@ -59,7 +60,13 @@ def load_secret(path: Path | None = None) -> bytes | None:
 
 
 def _is_ours(status: os.stat_result) -> bool:
-    return not hasattr(os, "geteuid") or status.st_uid == os.geteuid()
+    return not _POSIX or status.st_uid == os.geteuid()
+
+
+def _others_may(status: os.stat_result, access: int) -> bool:
+    """Whether the group or others have ``access`` (bits of 0o077) to a file; on Windows, where modes say
+    nothing of that, the user's profile folder (``~/.cache``) keeps the secret private."""
+    return _POSIX and bool(status.st_mode & access)
 
 
 def _private_folder(folder: Path) -> bool:
@@ -67,7 +74,7 @@ def _private_folder(folder: Path) -> bool:
     it did not come with a checkout (``$XDG_CACHE_HOME`` inside a project, as GitLab's caches require)."""
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     status = folder.stat()
-    if not (stat.S_ISDIR(status.st_mode) and _is_ours(status)) or status.st_mode & 0o022:
+    if not (stat.S_ISDIR(status.st_mode) and _is_ours(status)) or _others_may(status, 0o022):
         return False
     return not (_in_work_tree(folder) and tracks_anything_in(folder))
 
@@ -86,7 +93,7 @@ def _read_secret(path: Path) -> bytes | None:
     with os.fdopen(handle, "rb") as stream:
         status = os.fstat(stream.fileno())
         content = stream.read(_SECRET_HEX_DIGITS + 2)
-    private = stat.S_ISREG(status.st_mode) and _is_ours(status) and not status.st_mode & 0o077
+    private = stat.S_ISREG(status.st_mode) and _is_ours(status) and not _others_may(status, 0o077)
     digits = content.strip()
     if not private or len(digits) != _SECRET_HEX_DIGITS:
         return None
