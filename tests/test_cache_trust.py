@@ -159,6 +159,23 @@ def test_secret_is_created_private_on_first_use(tmp_path, run) -> None:
     assert [path.name for path in secret.parent.iterdir()] == ["secret"]
 
 
+def test_processes_creating_the_secret_at_once_agree_on_one(tmp_path) -> None:
+    home = tmp_path / "home"
+    for number in range(6):
+        (tmp_path / f"m{number}.py").write_text(SOURCE.replace("load", f"load_{number}"))
+    command = [sys.executable, "-m", "flake8", "--select=RVW101", "."]
+    environment = {**os.environ, "XDG_CACHE_HOME": str(home)}
+    runs = [subprocess.Popen(command, cwd=tmp_path, env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            for _ in range(4)]
+    outputs = {run.communicate(timeout=120)[0] for run in runs}
+    assert len(outputs) == 1 and outputs.pop().count(b" RVW101 ") == 6
+    written = {path: path.stat().st_mtime_ns for path in (tmp_path / ".reviewable_cache").rglob("*.json")}
+    assert len(flake8_as(home, tmp_path, "--select=RVW101", ".")) == 6
+    # Every entry verifies under the one secret in place: none is measured and written again.
+    assert {path: path.stat().st_mtime_ns for path in (tmp_path / ".reviewable_cache").rglob("*.json")} == written
+    assert [path.name for path in (home / "flake8-reviewable").iterdir()] == ["secret"]
+
+
 @pytest.mark.parametrize("damage", ["", "0123\n", "zz" * 32 + "\n", "readable by others", "a link"])
 def test_corrupt_or_exposed_secret_is_replaced_and_its_entries_measured_again(tmp_path, run, damage) -> None:
     home = tmp_path / "home"
