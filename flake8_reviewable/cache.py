@@ -76,7 +76,7 @@ class FactsCache:
         """Use ``root``, creating it (with a ``.gitignore``) if it does not exist; never touch a non-folder,
         a folder git tracks anything in or another user owns, nor any folder without a secret to sign with."""
         cache = cls(root, secret)
-        if cache.secret is None or not trusted_folder(root):
+        if cache.secret is None or not trusted_folder(root, cache.secret):
             return None
         if not root.exists():
             cache._write_file(root / ".gitignore", b"# Created by flake8-reviewable; safe to delete.\n*\n")

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from flake8.main import cli
 
+from flake8_reviewable import trust
 from flake8_reviewable.cache import cache_key
 from flake8_reviewable.trust import entry_mac, load_secret
 from conftest import commit_all, git
@@ -110,12 +111,26 @@ def test_tracked_cache_folder_is_neither_read_nor_written(tmp_path, project, run
     run(home, project, "a.py")
     poison(project, home)  # signed with this very user's secret: only the tracking can refuse it
     assert run(home, project, "a.py") == []
+    assert (project / ".reviewable_cache" / ".untracked").exists()  # git said "nothing" for this index
     git(project, "add", "-f", ".reviewable_cache/.gitignore")
     before = {path: path.stat().st_mtime_ns for path in (project / ".reviewable_cache").rglob("*")}
     (project / "b.py").write_text(SOURCE.replace("load", "save"))
     assert run(home, project, "a.py", "b.py") == [FINDING, FINDING.replace("a.py", "b.py").replace("load", "save")]
     assert run(home, project, "--no-reviewable-cache", "a.py") == run(home, project, "a.py") == [FINDING]
     assert {path: path.stat().st_mtime_ns for path in (project / ".reviewable_cache").rglob("*")} == before
+
+
+def test_git_is_asked_again_only_when_its_index_changed(tmp_path, project, run, monkeypatch) -> None:
+    home = tmp_path / "home"
+    run(home, project, "a.py")
+    asked = []
+    monkeypatch.setattr(trust, "tracks_anything_in", lambda folder: asked.append(folder) or False)
+    for _ in range(2):
+        assert run(home, project, "a.py") == [FINDING]
+    assert len(asked) == 1  # the first run sealed git's answer; the second read the seal
+    (project / "b.py").write_text("x = 1\n")
+    git(project, "add", "b.py")
+    assert run(home, project, "a.py") == [FINDING] and len(asked) == 2
 
 
 def test_entry_copied_from_another_users_cache_is_measured_again(tmp_path, run) -> None:
