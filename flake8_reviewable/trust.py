@@ -4,7 +4,8 @@ The cache's keys are hashes of file contents, which anyone can compute, so a key
 wrote an entry. An author could commit a cache folder whose entries say a 46-line function is 3 lines long,
 and a fresh clone in CI would believe it. Three rules stop that, each enough alone for that attack:
 
-- a cache folder that git tracks any file of, or that another user owns, is neither read nor written;
+- a cache folder that git tracks any file of, or that another user owns, is neither read nor written (git's
+  "nothing tracked here" is sealed in the folder until the git index changes: see ``_untracked``);
 - every entry carries an HMAC-SHA256 of its key and bytes under a secret that never leaves the user's own
   cache folder (``$XDG_CACHE_HOME/flake8-reviewable/secret``, else ``~/.cache/flake8-reviewable/secret``),
   so an entry written anywhere else, by anyone else, fails the check and is measured again;
