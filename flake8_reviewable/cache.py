@@ -1,7 +1,7 @@
 """Content-addressed, per-file facts on disk, shared safely by concurrent flake8 workers.
 
 An entry is keyed by the file's text and everything else that could change its facts (this plugin's own
-code, the Python, libcst and radon versions), so it can never be stale, only missing. Entries are JSON
+code, the Python and radon versions), so it can never be stale, only missing. Entries are JSON
 (never pickle: a cache folder committed by someone else must not run code), written to a temporary file
 and renamed into place, so a reader sees a whole entry or none. Each entry starts with an HMAC of its key
 and bytes under this user's secret, so an entry this user did not write here is a miss (see ``trust``), and
@@ -36,9 +36,9 @@ _READ_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
 
 @lru_cache(maxsize=1)
 def _environment_fingerprint() -> bytes:
-    """What besides the file's text decides its facts: our code, the Python and the parsers' versions."""
+    """What besides the file's text decides its facts: our code, the Python and radon's versions."""
     digest = hashlib.sha256(f"{sys.version_info[:2]}".encode())
-    for package in ("libcst", "radon"):
+    for package in ("radon",):
         try:
             digest.update(f"{package}={version(package)}".encode())
         except PackageNotFoundError:  # run from a source tree without metadata: the code hash still applies

@@ -1,83 +1,15 @@
-"""What a change is made of, per file and as a whole. Pure computation: git's answers come in as data."""
+"""One file's part of the change: its line diff, and the definitions it edits. Pure computation: git's
+answers come in as data."""
 from __future__ import annotations
 
 import difflib
-import math
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from pathlib import PurePosixPath
 
+from flake8_reviewable.composition import ChangeSummary, FileCount
 from flake8_reviewable.facts import Definition, FileFacts
-from flake8_reviewable.git import LOCK_FILES, ChangedFile
-
-
-@dataclass(frozen=True)
-class ChangeSummary:
-    """The whole change: what counts toward its size, and what is set aside (lock, binary, generated)."""
-
-    counted: tuple[ChangedFile, ...]
-    set_aside: tuple[tuple[str, str], ...] = ()
-
-    @property
-    def lines(self) -> int:
-        return sum(item.added + item.deleted for item in self.counted)
-
-    @property
-    def files(self) -> int:
-        return len(self.counted)
-
-    @property
-    def directories(self) -> int:
-        return len({str(PurePosixPath(item.path).parent) for item in self.counted})
-
-    def by_top_level(self) -> list[tuple[str, int, int]]:
-        """(top-level folder or file, files, changed lines), largest first: where a split could cut."""
-        files: Counter[str] = Counter()
-        lines: Counter[str] = Counter()
-        for item in self.counted:
-            top = PurePosixPath(item.path).parts[0]
-            files[top] += 1
-            lines[top] += item.added + item.deleted
-        return sorted(((top, files[top], lines[top]) for top in files), key=lambda row: (-row[2], -row[1], row[0]))
-
-    @property
-    def entropy(self) -> float:
-        """Normalised Shannon entropy of changed lines over files (Hassan 2009; Kamei et al. 2013): 0 when
-        one file holds the whole change, 1 when every file holds an equal share."""
-        sizes = [item.added + item.deleted for item in self.counted if item.added + item.deleted]
-        total = sum(sizes)
-        if len(sizes) < 2:
-            return 0.0
-        return -sum(size / total * math.log2(size / total) for size in sizes) / math.log2(len(sizes))
-
-    def replace(self, item: ChangedFile) -> ChangeSummary:
-        """The same change with one file's counts replaced (an editor buffer instead of the file on disk)."""
-        others = tuple(other for other in self.counted if other.path != item.path)
-        counted = others + ((item,) if item.added + item.deleted else ())
-        return ChangeSummary(tuple(sorted(counted, key=lambda other: other.path)), self.set_aside)
-
-
-def summarize(files: Iterable[ChangedFile], generated: set[str]) -> ChangeSummary:
-    """Split the changed files into what counts and what is set aside, and why."""
-    counted, set_aside = [], []
-    for item in sorted(files, key=lambda other: other.path):
-        reason = _set_aside_reason(item, generated)
-        if reason:
-            set_aside.append((item.path, reason))
-        else:
-            counted.append(item)
-    return ChangeSummary(tuple(counted), tuple(set_aside))
-
-
-def _set_aside_reason(item: ChangedFile, generated: set[str]) -> str | None:
-    if item.binary:
-        return "binary"
-    if PurePosixPath(item.path).name in LOCK_FILES:
-        return "lock file"
-    if item.path in generated:
-        return "generated"
-    return None
+from flake8_reviewable.git import FilePatch
+from flake8_reviewable.loosening import Loosening
 
 
 @dataclass(frozen=True)
@@ -88,6 +20,10 @@ class FileDiff:
     deleted: int
     # Current line numbers that were added, plus the line after each deletion (where the removed code was).
     touched_lines: frozenset[int]
+    # Line numbers at the merge base that were deleted: they tell which base definitions the change edits.
+    deleted_lines: frozenset[int] = frozenset()
+    # Current line numbers that were added.
+    added_lines: frozenset[int] = frozenset()
 
     @property
     def changed_lines(self) -> int:
@@ -95,17 +31,37 @@ class FileDiff:
 
 
 def diff_texts(base: Sequence[str], current: Sequence[str]) -> FileDiff:
-    """Line-level diff of two versions (lists of lines)."""
+    """Line-level diff of two versions (lists of lines), for an editor buffer, which git has not seen."""
     matcher = difflib.SequenceMatcher(None, base, current, autojunk=False)
-    added = deleted = 0
-    touched: set[int] = set()
+    added: set[int] = set()
+    deleted: set[int] = set()
     for tag, base_start, base_end, start, end in matcher.get_opcodes():
-        if tag == "equal":
-            continue
-        deleted += base_end - base_start
-        added += end - start
-        touched.update(range(start + 1, end + 1) if end > start else (start + 1,))
-    return FileDiff(added, deleted, frozenset(touched))
+        if tag != "equal":
+            deleted.update(range(base_start + 1, base_end + 1))
+            added.update(range(start + 1, end + 1))
+    return _diff(added, deleted, lambda line: line)
+
+
+def diff_of_patch(patch: FilePatch) -> FileDiff:
+    """The same, from git's own hunks of a file on disk."""
+    added = {number for number, _ in patch.added}
+    deleted = {number for number, _ in patch.deleted}
+    return _diff(added, deleted, _current_line_after(patch))
+
+
+def _current_line_after(patch: FilePatch):
+    """For a deleted line's number at the base, the current line where the removed code was: its hunk's
+    first added line, or the line after a hunk that only deletes."""
+    places = {}
+    for old_start, old_count, new_start, new_count in patch.hunks:
+        for line in range(old_start, old_start + old_count):
+            places[line] = new_start if new_count else new_start + 1
+    return lambda line: places.get(line, line)
+
+
+def _diff(added: set[int], deleted: set[int], current_of) -> FileDiff:
+    touched = set(added) | {current_of(line) for line in deleted}
+    return FileDiff(len(added), len(deleted), frozenset(touched), frozenset(deleted), frozenset(added))
 
 
 def touched_definitions(definitions: Iterable[Definition], touched_lines: frozenset[int]) -> list[str]:
@@ -113,16 +69,50 @@ def touched_definitions(definitions: Iterable[Definition], touched_lines: frozen
     return [item.name for item in definitions if any(item.first <= line <= item.last for line in touched_lines)]
 
 
-def innermost_definitions(definitions: Sequence[Definition], touched_lines: frozenset[int]) -> list[str]:
-    """The distinct definitions the change edits, each changed line going to the innermost one holding it
-    (editing one method is one place, not the method and its class), in source order."""
-    names = {}
-    for line in sorted(touched_lines):
-        holders = [item for item in definitions if item.first <= line <= item.last]
-        if holders:
-            innermost = min(holders, key=lambda item: item.last - item.first)
-            names.setdefault(innermost.name, innermost.first)
-    return sorted(names, key=names.get)
+@dataclass(frozen=True)
+class Edits:
+    """The definitions that existed at the merge base and that the change edits, each changed line going to
+    the innermost definition holding it, on its own side (added lines now, deleted lines at the base)."""
+
+    # Edited in their body (or in their header and body), in source order.
+    bodies: tuple[str, ...] = ()
+    # Edited only in their decorators or signature.
+    signatures: tuple[str, ...] = ()
+    # Deleted (or renamed) by the change.
+    deleted: tuple[str, ...] = ()
+
+    @property
+    def scattered(self) -> tuple[str, ...]:
+        """What makes a change scattered: body edits and deletions; signature edits are a sweep."""
+        return self.bodies + self.deleted
+
+
+def edits(now: Sequence[Definition], base: Sequence[Definition], diff: FileDiff) -> Edits:
+    """Which definitions of the merge base the change edits, and how."""
+    existing = {item.name for item in now}
+    lines = _lines_by_definition(((now, diff.added_lines), (base, diff.deleted_lines)))
+    known = {item.name: item.first for item in base}
+    edited = sorted((name for name in lines if name in known), key=known.get)
+    deleted = tuple(name for name in edited if name not in existing)
+    kept = [name for name in edited if name in existing]
+    signatures = tuple(name for name in kept if all(holder.in_header(line) for holder, line in lines[name]))
+    return Edits(tuple(name for name in kept if name not in signatures), signatures, deleted)
+
+
+def _lines_by_definition(sides) -> dict[str, list[tuple[Definition, int]]]:
+    """Each changed line, on its own side, with the innermost definition holding it, by that one's name."""
+    lines: dict[str, list[tuple[Definition, int]]] = {}
+    for definitions, changed in sides:
+        for line in sorted(changed):
+            holder = _innermost(definitions, line)
+            if holder is not None:
+                lines.setdefault(holder.name, []).append((holder, line))
+    return lines
+
+
+def _innermost(definitions: Sequence[Definition], line: int) -> Definition | None:
+    holders = [item for item in definitions if item.first <= line <= item.last]
+    return min(holders, key=lambda item: item.last - item.first) if holders else None
 
 
 @dataclass(frozen=True)
@@ -134,8 +124,10 @@ class FileChange:
     touched: tuple[str, ...]
     # The file's facts at the merge base, for --reviewable-scope=changed; None for a new file.
     base_facts: FileFacts | None = None
-    # The definitions that existed at the merge base and that the change edits (innermost ones), for RVW402.
-    edited: tuple[str, ...] = ()
+    # The definitions of the merge base that the change edits, for RVW402.
+    edits: Edits = Edits()
+    # The file's kind and counted lines (moved lines once), for RVW401.
+    count: FileCount | None = None
 
 
 @dataclass(frozen=True)
@@ -145,4 +137,10 @@ class ChangeContext:
     file: FileChange | None = None
     # Only on the one file of the run that carries the whole-change findings (or the RVW400 reason).
     whole: ChangeSummary | None = None
+    # The whole change, on every file of it: a rule that groups its findings needs to know the others.
+    summary: ChangeSummary | None = None
     problem: str | None = None
+    # RVW406, only on the one file of the run that carries it: what the change loosens, and the first line
+    # of this file that no noqa comment silences RVW406 on.
+    loosened: tuple[Loosening, ...] = ()
+    loosened_line: int = 1

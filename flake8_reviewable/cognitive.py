@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from flake8_reviewable.scan import children_without_leaves
+from flake8_reviewable.scan import children_without_leaves, is_elif
 
 HOTSPOTS = 3
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
@@ -26,6 +26,8 @@ class CognitiveScore:
 
     total: int
     hotspots: tuple[tuple[int, int], ...]
+    # The nested functions whose code adds to the total, in source order.
+    nested: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -45,18 +47,26 @@ class _Scorer:
         self.increments: Counter[int] = Counter()
         self.recursive: set[int] = set()
         self.wrappers: set[int] = set()
+        self.outermost = 0
+        # id of each nested function that adds to the score -> (its first line that adds, its name).
+        self.nested: dict[int, tuple[int, str]] = {}
         # Each entry: node, nesting level, the function it belongs to.
         self.pending: list[tuple[ast.AST, int, _Scope]] = []
 
     def score(self, function: ast.FunctionDef | ast.AsyncFunctionDef, is_method: bool) -> CognitiveScore:
+        self.outermost = id(function)
         self._push_body(function, 0, _Scope(function.name, is_method, id(function)))
         while self.pending:
             self._visit(*self.pending.pop())
         hotspots = sorted(self.increments.items(), key=lambda item: (-item[1], item[0]))[:HOTSPOTS]
-        return CognitiveScore(sum(self.increments.values()), tuple(hotspots))
+        nested = tuple(name for _, name in sorted(self.nested.values()))
+        return CognitiveScore(sum(self.increments.values()), tuple(hotspots), nested)
 
-    def _add(self, line: int, amount: int) -> None:
+    def _add(self, line: int, amount: int, scope: _Scope) -> None:
         self.increments[line] += amount
+        if scope.key != self.outermost and not scope.is_class:
+            seen = self.nested.get(scope.key, (line, scope.name))
+            self.nested[scope.key] = min(seen, (line, scope.name))
 
     def _push_all(self, nodes: Sequence[ast.AST], level: int, scope: _Scope) -> None:
         self.pending.extend([(node, level, scope) for node in nodes])
@@ -82,27 +92,21 @@ class _Scorer:
         else:
             self._push_all(children_without_leaves(node), level, scope)
 
-    def _if(self, node: ast.If, level: int, scope: _Scope, is_elif: bool = False) -> None:
+    def _if(self, node: ast.If, level: int, scope: _Scope, is_branch: bool = False) -> None:
         # `if` is structural (+1 plus nesting); `elif` and `else` are hybrid (+1, but their bodies nest).
-        self._add(node.lineno, 1 if is_elif else 1 + level)
+        self._add(node.lineno, 1 if is_branch else 1 + level, scope)
         self.pending.append((node.test, level, scope))
         self._push_all(node.body, level + 1, scope)
-        if self._is_elif(node):
-            self._if(node.orelse[0], level, scope, is_elif=True)
+        if is_elif(node, self.lines):
+            self._if(node.orelse[0], level, scope, is_branch=True)
         else:
             self._else(node.body, node.orelse, level, scope)
-
-    def _is_elif(self, node: ast.If) -> bool:
-        if len(node.orelse) != 1 or not isinstance(node.orelse[0], ast.If):
-            return False
-        branch = node.orelse[0]
-        return self.lines[branch.lineno - 1][branch.col_offset:branch.col_offset + 4] == "elif"
 
     def _else(self, before: list[ast.stmt], orelse: list[ast.stmt], level: int, scope: _Scope) -> None:
         """An `else` of `if`, a loop or `try`: +1 on the `else` line (sonar-python), its body nested."""
         if not orelse:
             return
-        self._add(self._else_line(before[-1], orelse[0]), 1)
+        self._add(self._else_line(before[-1], orelse[0]), 1, scope)
         self._push_all(orelse, level + 1, scope)
 
     def _else_line(self, last_before: ast.stmt, first_after: ast.stmt) -> int:
@@ -113,7 +117,7 @@ class _Scorer:
         return first_after.lineno
 
     def _loop(self, node: ast.For | ast.AsyncFor | ast.While, level: int, scope: _Scope) -> None:
-        self._add(node.lineno, 1 + level)
+        self._add(node.lineno, 1 + level, scope)
         self._push_fields(node, ("target", "iter", "test"), level, scope)
         self._push_all(node.body, level + 1, scope)
         self._else(node.body, node.orelse, level, scope)
@@ -122,7 +126,7 @@ class _Scorer:
         # `try` and `finally` add nothing and nest nothing; each `except` clause is structural.
         self._push_all(node.body, level, scope)
         for handler in node.handlers:
-            self._add(handler.lineno, 1 + level)
+            self._add(handler.lineno, 1 + level, scope)
             self._push_fields(handler, ("type",), level, scope)
             self._push_all(handler.body, level + 1, scope)
         self._else(node.handlers[-1].body if node.handlers else node.body, node.orelse, level, scope)
@@ -130,14 +134,14 @@ class _Scorer:
 
     def _match(self, node: ast.AST, level: int, scope: _Scope) -> None:
         # One structural increment for the whole statement (the paper's `switch`); the cases are free.
-        self._add(node.lineno, 1 + level)
+        self._add(node.lineno, 1 + level, scope)
         self.pending.append((node.subject, level, scope))
         for case in node.cases:
             self._push_fields(case, ("guard",), level + 1, scope)
             self._push_all(case.body, level + 1, scope)
 
     def _ternary(self, node: ast.IfExp, level: int, scope: _Scope) -> None:
-        self._add(node.lineno, 1 + level)
+        self._add(node.lineno, 1 + level, scope)
         self._push_fields(node, ("test", "body", "orelse"), level + 1, scope)
 
     def _boolean(self, node: ast.BoolOp, level: int, scope: _Scope) -> None:
@@ -147,7 +151,7 @@ class _Scorer:
         # `a and b or c` is +2, `a and not (b and c)` is +2, `a or (b and c) or d` is +2.
         inner = node.values[1:-1]
         interruptions = sum(isinstance(value, ast.BoolOp) and not self._parenthesized(value) for value in inner)
-        self._add(node.lineno, 1 + interruptions)
+        self._add(node.lineno, 1 + interruptions, scope)
         self._push_all(node.values, level, scope)
 
     def _parenthesized(self, node: ast.expr) -> bool:
@@ -167,7 +171,7 @@ class _Scorer:
     def _call(self, node: ast.Call, level: int, scope: _Scope) -> None:
         if scope.key not in self.recursive and _calls(node.func, scope):
             self.recursive.add(scope.key)
-            self._add(node.lineno, 1)
+            self._add(node.lineno, 1, scope)
         self._push_all(children_without_leaves(node), level, scope)
 
     def _function(self, node: ast.FunctionDef | ast.AsyncFunctionDef, level: int, scope: _Scope) -> None:

@@ -1,8 +1,8 @@
 """The files a flake8 run checks, found exactly as ``flake8.discover_files.expand_paths`` finds them.
 
 flake8 matches every file and folder against each ``exclude`` pattern with one ``fnmatch`` call per
-pattern, twice (name and absolute path): a third of the plugin's warm-run overhead on Django, since the
-plugin must list the files in the main process before flake8 does. Here each pattern list becomes one
+pattern, twice (name and absolute path), and the plugin must list the files in the main process before
+flake8 does (what that cost is in ``benchmarks/tried.md``). Here each pattern list becomes one
 compiled regular expression, and a walked entry's absolute path is built and tried only against the
 patterns that could match it where its name does not; the walk, the order and the rules are flake8's.
 """

@@ -33,6 +33,8 @@ class Window:
     run: int
     start: int
     sizes: tuple[int, ...]
+    # The column of the first statement, where a finding on the block sits.
+    col: int = 0
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,7 @@ class _Statement:
     first: int
     last: int
     plain_binding: bool
+    col: int = 0
 
 
 # A statement's shape (its nodes' tokens in preorder), the names it uses in order, and its statement count.
@@ -113,13 +116,13 @@ def _describe(statement: ast.stmt, in_class: bool, shapes: dict[int, _Shape]) ->
     shape, names, size = _shape(statement, shapes)
     binding = _is_plain_binding(statement, in_class)
     last = statement.end_lineno or statement.lineno
-    return _Statement(shape, names, size, statement.lineno, last, binding)
+    return _Statement(shape, names, size, statement.lineno, last, binding, statement.col_offset)
 
 
 def _shape(statement: ast.stmt, shapes: dict[int, _Shape]) -> _Shape:
     """The shape of a statement's subtree, reusing the shapes of the statements nested in it (kept in
     ``shapes`` by id): every statement is described in its own run and inside each enclosing one, and
-    walking its nodes again at every level cost twice the whole fingerprinting on Django."""
+    walking its nodes again at every level would make the work grow with the nesting depth."""
     known = shapes.get(id(statement))
     if known is not None:
         return known
@@ -192,7 +195,8 @@ def _windows_of(run: Sequence[_Statement], number: int, min_size: int) -> Iterat
                 chosen = run[start:end + 1]
                 if not all(item.plain_binding for item in chosen):
                     sizes = tuple(item.size for item in chosen)
-                    yield Window(_fingerprint(chosen), chosen[0].first, chosen[-1].last, number, start, sizes)
+                    yield Window(_fingerprint(chosen), chosen[0].first, chosen[-1].last, number, start, sizes,
+                                 chosen[0].col)
                 break
 
 
@@ -281,6 +285,7 @@ class Duplicate:
     size: int
     others: tuple[Copy, ...]
     total_others: int
+    col: int = 0
 
 
 def find_duplicates(path: str, file_windows: Sequence[Window], index: ProjectIndex) -> list[Duplicate]:
@@ -297,19 +302,28 @@ def find_duplicates(path: str, file_windows: Sequence[Window], index: ProjectInd
 
 
 def _merge(matched: list[tuple[Window, tuple[Copy, ...], int]]) -> list[Duplicate]:
-    """Overlapping duplicated windows of one run become one block; a block inside another disappears."""
+    """Overlapping duplicated windows of one run become one block while the copy they name continues (so
+    a block and the copy it names are the same size: each names the other); a block inside another
+    disappears."""
     groups: list[list] = []  # [first window, its copies, their count, sizes by statement index, last line]
     for window, others, total in matched:
         sizes = {window.start + offset: size for offset, size in enumerate(window.sizes)}
         group = groups[-1] if groups else None
-        if group and group[0].run == window.run and window.start <= max(group[3]):
+        if group and _continues(group, window, others):
             group[3].update(sizes)
             group[4] = max(group[4], window.last)
             continue
         groups.append([window, others, total, sizes, window.last])
-    blocks = [Duplicate(window.first, last, sum(sizes.values()), others, total)
+    blocks = [Duplicate(window.first, last, sum(sizes.values()), others, total, window.col)
               for window, others, total, sizes, last in groups]
     return _outermost(blocks)
+
+
+def _continues(group: list, window: Window, others: tuple[Copy, ...]) -> bool:
+    """Whether ``window`` overlaps the group's block in the same run and matches the same copy's run."""
+    first, named = group[0], group[1][0]
+    return (first.run == window.run and window.start <= max(group[3])
+            and (others[0].path, others[0].run) == (named.path, named.run))
 
 
 def _outermost(blocks: list[Duplicate]) -> list[Duplicate]:

@@ -38,6 +38,8 @@ class UnitFacts:
     cognitive: int | None = None
     # (line, increment) of the lines that add most to the cognitive complexity, largest first.
     cognitive_hotspots: tuple[tuple[int, int], ...] = ()
+    # The nested functions whose code adds to the cognitive complexity (folded in, Sonar's policy).
+    cognitive_nested: tuple[str, ...] = ()
 
     def first_block_deeper_than(self, limit: int) -> Position | None:
         """Where the first block past ``limit`` starts, or None when the unit stays within it."""
@@ -48,11 +50,17 @@ class UnitFacts:
 
 @dataclass(frozen=True)
 class Definition:
-    """A function, method or class and the lines it spans, decorators included."""
+    """A function, method or class and the lines it spans, decorators included; ``body`` is its body's
+    first line, so the lines before it (decorators, signature) are its header."""
 
     name: str
     first: int
     last: int
+    body: int = 0
+
+    def in_header(self, line: int) -> bool:
+        """Whether ``line`` is a decorator or signature line (a one-line definition has no header)."""
+        return self.first <= line < self.body
 
 
 @dataclass(frozen=True)
@@ -74,5 +82,5 @@ class FileFacts:
 
     @classmethod
     def unanalysable(cls, failure: ParseFailure) -> FileFacts:
-        """Facts of a file that libcst could not parse: nothing but the reason."""
+        """Facts of a file that could not be analysed: nothing but the reason."""
         return cls(module=None, functions=(), failure=failure)

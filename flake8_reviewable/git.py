@@ -7,6 +7,7 @@ locks off so that reading never rewrites the index, and with paths NUL-separated
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -203,6 +204,214 @@ def would_be_untracked(path: str, top: Path) -> bool:
         return _completed(["check-ignore", "-q", "--", path], top).returncode == 1
     except GitUnavailable:
         return False
+
+
+@dataclass(frozen=True)
+class LineChanges:
+    """The lines one Python file of the change adds (with their numbers now) and deletes (their texts)."""
+
+    path: str
+    added: tuple[tuple[int, str], ...]
+    deleted: tuple[str, ...]
+
+
+def python_line_changes(base: str, top: Path) -> list[LineChanges]:
+    """The lines the change adds and deletes in each Python file (``*.py``), renames followed, untracked
+    files read whole (every line added)."""
+    output = run_git(
+        ["diff", *_DIFF_FLAGS, "-U0", "-M", "--src-prefix=a/", "--dst-prefix=b/", "--end-of-options", base,
+         "--", "*.py"],
+        top,
+    )
+    changes = _parse_patch(output.decode("utf-8", "surrogateescape"))
+    untracked = run_git(["ls-files", "-z", "--others", "--exclude-standard", "--full-name", "--", "*.py"], top)
+    for name in untracked.decode("utf-8", "surrogateescape").split("\0"):
+        text = _read_text(top / name) if name else None
+        if text is not None:
+            changes.append(LineChanges(name, tuple(enumerate(text.splitlines(), start=1)), ()))
+    return changes
+
+
+def _read_text(path: Path) -> str | None:
+    try:
+        return path.read_bytes().decode("utf-8", "replace")
+    except OSError:  # vanished, or a folder git reports for a nested repository
+        return None
+
+
+_HUNK = re.compile(r"^@@ -\d+(?:,(?P<old>\d+))? \+(?P<start>\d+)(?:,(?P<new>\d+))? @@")
+
+
+def _parse_patch(output: str) -> list[LineChanges]:
+    """Parse ``git diff -U0``: headers name the file (``+++ b/PATH``), hunks give their line counts, so a
+    deleted line that starts with ``--`` is never read as a header."""
+    changes: list[LineChanges] = []
+    path, added, deleted = None, [], []
+    old = new = number = 0
+    for line in output.split("\n"):
+        if old or new:
+            if line.startswith("-"):
+                deleted.append(line[1:])
+                old -= 1
+            elif line.startswith("+"):
+                added.append((number, line[1:]))
+                number, new = number + 1, new - 1
+            continue
+        hunk = _HUNK.match(line)
+        if hunk:
+            old, new = int(hunk["old"] or 1), int(hunk["new"] or 1)
+            number = int(hunk["start"])
+        elif line.startswith("diff --git "):
+            _flush(changes, path, added, deleted)
+            path, added, deleted = None, [], []
+        elif line.startswith("+++ "):
+            path = _patch_path(line[4:])
+    _flush(changes, path, added, deleted)
+    return changes
+
+
+def _flush(changes: list[LineChanges], path: str | None, added: list, deleted: list) -> None:
+    if path is not None and (added or deleted):
+        changes.append(LineChanges(path, tuple(added), tuple(deleted)))
+
+
+_ESCAPES = {"a": "\a", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v", '"': '"', "\\": "\\"}
+
+
+def _patch_path(field: str, prefix: str = "b/") -> str | None:
+    """The path of a ``+++`` (or, with prefix ``a/``, ``---``) header: None for ``/dev/null`` (a deleted or a
+    new file), C-quoted names unquoted."""
+    field = field.rstrip("\t")  # git ends the header with a tab when the name holds a space
+    if field == "/dev/null":
+        return None
+    if field.startswith('"') and field.endswith('"'):
+        field = _unquoted(field[1:-1])
+    return field[2:] if field.startswith(prefix) else field
+
+
+def _unquoted(text: str) -> str:
+    out = bytearray()
+    index = 0
+    while index < len(text):
+        char = text[index]
+        if char == "\\" and text[index + 1:index + 4].isdigit() and len(text[index + 1:index + 4]) == 3:
+            out.append(int(text[index + 1:index + 4], 8))
+            index += 4
+        elif char == "\\" and index + 1 < len(text):
+            out.extend(_ESCAPES.get(text[index + 1], text[index + 1]).encode())
+            index += 2
+        else:
+            out.extend(char.encode("utf-8", "surrogateescape"))
+            index += 1
+    return out.decode("utf-8", "surrogateescape")
+
+
+@dataclass(frozen=True)
+class FilePatch:
+    """One file's lines in the change: deleted ones by their number at the base, added ones by their number
+    now (``old_path`` differs after a rename; a deleted file has ``deleted_file`` set)."""
+
+    path: str
+    old_path: str
+    deleted: tuple[tuple[int, str], ...]
+    added: tuple[tuple[int, str], ...]
+    deleted_file: bool = False
+    # (first deleted line at the base, how many, first added line now, how many) of each hunk.
+    hunks: tuple[tuple[int, int, int, int], ...] = ()
+
+
+_NUMBERED_HUNK = re.compile(r"^@@ -(?P<old_start>\d+)(?:,(?P<old>\d+))? \+(?P<start>\d+)(?:,(?P<new>\d+))? @@")
+
+
+def change_patch(base: str, top: Path) -> dict[str, FilePatch]:
+    """Every text file's added and deleted lines between ``base`` and the work tree (``git diff -U0``,
+    renames followed), keyed by path now (by old path for a deleted file). Untracked files are not in it."""
+    output = run_git(["diff", *_DIFF_FLAGS, "-U0", "-M", "--src-prefix=a/", "--dst-prefix=b/",
+                      "--end-of-options", base, "--"], top)
+    return {patch.path: patch for patch in _PatchReader(output.decode("utf-8", "surrogateescape")).read()}
+
+
+class _PatchReader:
+    """Reads ``git diff -U0`` output: file headers, then hunks whose counts say how many lines follow (so
+    a deleted line that starts with ``--`` is never read as a header)."""
+
+    def __init__(self, output: str) -> None:
+        self.lines = output.split("\n")
+        self.patches: list[FilePatch] = []
+        self.old_path: str | None = None
+        self.path: str | None = None
+        self.deleted: list[tuple[int, str]] = []
+        self.added: list[tuple[int, str]] = []
+        self.hunks: list[tuple[int, int, int, int]] = []
+
+    def read(self) -> list[FilePatch]:
+        index = 0
+        while index < len(self.lines):
+            index = self._line(index)
+        self._flush()
+        return self.patches
+
+    def _line(self, index: int) -> int:
+        line = self.lines[index]
+        hunk = _NUMBERED_HUNK.match(line)
+        if hunk:
+            return self._hunk(hunk, index + 1)
+        if line.startswith("diff --git "):
+            self._flush()
+        elif line.startswith("--- "):
+            self.old_path = _patch_path(line[4:], prefix="a/")
+        elif line.startswith("+++ "):
+            self.path = _patch_path(line[4:])
+        return index + 1
+
+    def _hunk(self, hunk: re.Match, index: int) -> int:
+        old_number, new_number = int(hunk["old_start"]), int(hunk["start"])
+        old_count, new_count = int(hunk["old"] or 1), int(hunk["new"] or 1)
+        self.hunks.append((old_number, old_count, new_number, new_count))
+        pending = old_count + new_count
+        while pending and index < len(self.lines):
+            line = self.lines[index]
+            if line.startswith("-"):
+                self.deleted.append((old_number, line[1:]))
+                old_number += 1
+            elif line.startswith("+"):
+                self.added.append((new_number, line[1:]))
+                new_number += 1
+            pending -= line[:1] in ("-", "+")
+            index += 1
+        return index
+
+    def _flush(self) -> None:
+        path = self.path or self.old_path
+        if path is not None and (self.added or self.deleted):
+            patch = FilePatch(path, self.old_path or path, tuple(self.deleted), tuple(self.added), self.path is None,
+                              tuple(self.hunks))
+            self.patches.append(patch)
+        self.old_path = self.path = None
+        self.deleted, self.added, self.hunks = [], [], []
+
+
+def untracked_patch(path: str, top: Path) -> FilePatch | None:
+    """An untracked text file as a patch: every line added (git's diff does not show untracked files)."""
+    text = _read_text(top / path)
+    if text is None or "\0" in text[:8000]:
+        return None
+    return FilePatch(path, path, (), tuple(enumerate(text.splitlines(), start=1)))
+
+
+def attributes(paths: Sequence[str], top: Path) -> dict[str, frozenset[str]]:
+    """The ``linguist-generated``, ``-vendored`` and ``-documentation`` attributes ``.gitattributes`` sets on
+    each path (only paths with one are keys)."""
+    names = ("linguist-generated", "linguist-vendored", "linguist-documentation")
+    found: dict[str, set[str]] = {}
+    for chunk_start in range(0, len(paths), 500):
+        chunk = paths[chunk_start:chunk_start + 500]
+        output = run_git(["check-attr", "-z", *names, "--", *chunk], top)
+        fields = output.decode("utf-8", "surrogateescape").split("\0")
+        for path, attribute, value in zip(fields[0::3], fields[1::3], fields[2::3]):
+            if value in ("set", "true"):
+                found.setdefault(path, set()).add(attribute)
+    return {path: frozenset(values) for path, values in found.items()}
 
 
 def tracks_anything_in(folder: Path) -> bool:

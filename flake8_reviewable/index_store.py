@@ -98,10 +98,12 @@ class StoredIndex:
         rows = [(window.fingerprint, name, window.first, window.last, window.run) for window in file_windows]
         self.connection.executemany("INSERT INTO windows VALUES (?, ?, ?, ?, ?)", rows)
 
-    def index_for(self, fingerprints: Iterable[str]) -> ProjectIndex:
-        """An unfrozen index holding every stored place of these fingerprints (see ``ProjectIndex``)."""
+    def index_for(self, fingerprints: Iterable[str], excluded: Iterable[str] = ()) -> ProjectIndex:
+        """An unfrozen index holding every stored place of these fingerprints (see ``ProjectIndex``), but
+        those in the files named ``excluded`` (an editor buffer's file, whose text on disk is stale)."""
         index = ProjectIndex()
         wanted = sorted(set(fingerprints))
+        skipped = {os.fsencode(name) for name in excluded}
         for start in range(0, len(wanted), 500):
             chunk = wanted[start:start + 500]
             marks = ",".join("?" * len(chunk))
@@ -109,5 +111,5 @@ class StoredIndex:
                      "ORDER BY path, first")
             rows = self.connection.execute(query, chunk)
             index.add_places((fingerprint, Copy(os.fsdecode(path), first, last, run))
-                             for fingerprint, path, first, last, run in rows)
+                             for fingerprint, path, first, last, run in rows if path not in skipped)
         return index

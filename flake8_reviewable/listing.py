@@ -1,7 +1,7 @@
 """``os.walk`` for an editor run, answered from the folders as last read where they cannot have changed.
 
-An editor buffer is compared with every file of the project, so each editor run lists the whole project:
-on Django (3,248 folders) reading the folders is 33 ms of a 43 ms listing, a fifth of the plugin's share.
+An editor buffer is compared with every file of the project, so each editor run lists the whole project,
+and reading its folders is most of that listing (measured in ``benchmarks/tried.md``).
 Adding, removing or renaming an entry changes its folder's modification and change times, so a folder
 whose stamp (device, inode, both times, and who reads it: user and groups) is the one it had when it was
 last read has the same entries, and they are taken from the cache. The change time also moves when

@@ -13,17 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flake8_reviewable import git
-from flake8_reviewable.change import (
-    ChangeContext,
-    ChangeSummary,
-    FileChange,
-    diff_texts,
-    innermost_definitions,
-    summarize,
-    touched_definitions,
-)
-from flake8_reviewable.facts import MODULE_NAME, FileFacts, UnitFacts
-from flake8_reviewable.git import ChangedFile
+from flake8_reviewable.change import ChangeContext, FileChange, diff_of_patch, diff_texts, edits, touched_definitions
+from flake8_reviewable.composition import ChangeSummary, Composition, summarize
+from flake8_reviewable.facts import FileFacts
+from flake8_reviewable.git import ChangedFile, FilePatch
+from flake8_reviewable.loosening import Loosening, quiet_line
 
 _FETCH_HINT = "fetch the history first (actions/checkout with fetch-depth: 0, or git fetch --unshallow)"
 
@@ -36,65 +30,134 @@ class RunChange:
     merge_base: str | None
     files: Mapping[str, ChangedFile]
     summary: ChangeSummary | None
+    patches: Mapping[str, FilePatch]
     # Where (a path relative to ``top``) the whole-change findings, or the RVW400 reason, are reported.
     anchor: str | None
     problem: str | None = None
+    # RVW406 (filled in by guard.guard from the plugin's parse_options): the files flake8 checks, as it
+    # names them; what the change loosens; where (the checked file, as flake8 names it) that is reported.
+    checked: tuple[str, ...] = ()
+    loosenings: tuple[Loosening, ...] = ()
+    loosening_anchor: str | None = None
+    # Said once on standard error, not reported: auto measured an empty change against HEAD itself.
+    note: str | None = None
 
 
-def measure_run(base: str, checked: Iterable[str], cwd: Path, environment: Mapping[str, str]) -> RunChange | None:
-    """The run's change against ``base`` (``auto``, ``none`` or a ref); None when there is nothing to measure."""
+def measure_run(
+    base: str, checked: Iterable[str], cwd: Path, environment: Mapping[str, str], scope_changed: bool = False
+) -> RunChange | None:
+    """The run's change against ``base`` (``auto``, ``none`` or a ref); None when there is nothing to measure.
+    A base named explicitly, or the changed scope, that cannot be measured gives the reason (RVW400)."""
     if base == "none":
         return None
+    checked = tuple(checked)  # RVW406: kept on the RunChange
+    must_measure = base != "auto" or scope_changed
     try:
         top = git.work_tree_top(cwd)
-    except git.GitUnavailable:
-        return None
+    except git.GitUnavailable as error:
+        return _unmeasurable(cwd, checked, _outside_git(base, error)) if must_measure else None
     except git.GitFailed as error:
         return _unmeasurable(cwd, checked, f"git cannot read this repository ({error})")
     try:
-        merge_base, problem = _merge_base(base, top, environment)
-        if problem or merge_base is None:
-            return _unmeasurable(top, checked, problem) if problem else None
-        files = git.changed_files(merge_base, top)
-        summary = summarize(files, git.generated_paths([item.path for item in files], top))
+        found = _merge_base(base, top, environment, must_measure)
+        if found.merge_base is None:
+            return _unmeasurable(top, checked, found.problem) if found.problem else None
+        files = git.changed_files(found.merge_base, top)
+        patches = _with_untracked(git.change_patch(found.merge_base, top), files, top)
+        summary = summarize(files, _composition(files, patches, found.merge_base, top))
     except git.GitUnavailable:
         return None
     except git.GitFailed as error:
         return _unmeasurable(top, checked, f"git failed while reading the change ({error})")
+    note = _empty_change_note(base, found) if not files else None
+    if note and scope_changed:
+        return _unmeasurable(top, checked, note)
     anchor = _anchor(summary, {relative_to_top(path, top) for path in checked})
-    return RunChange(top, merge_base, {item.path: item for item in files}, summary, anchor)
+    return RunChange(top, found.merge_base, {item.path: item for item in files}, summary, patches, anchor,
+                     checked=checked, note=note)
+
+
+def _empty_change_note(base: str, found: _Base) -> str | None:
+    """What to say when ``auto`` landed on the commit being checked: the change is empty, perhaps because
+    a single-branch clone's ``origin/HEAD`` names this very branch. A note, not a finding, so that a push
+    to main (where an empty change is the truth) never fails; with the changed scope it is RVW400."""
+    if base != "auto" or not found.is_head:
+        return None
+    return (f"the base auto found, {found.name}, is the commit being checked, so there is no change to measure; "
+            "name the branch this change goes into with --reviewable-base (e.g. origin/main)")
+
+
+def _outside_git(base: str, error: Exception) -> str:
+    named = f"the base {base!r} was named" if base != "auto" else "--reviewable-scope=changed was asked for"
+    return f"{named}, but this is not a git work tree ({error}); run flake8 inside the repository"
+
+
+def _with_untracked(patches: dict[str, FilePatch], files: list[ChangedFile], top: Path) -> dict[str, FilePatch]:
+    """The change's patches and its untracked files read whole (moved code may have gone into one)."""
+    for item in files:
+        if item.path not in patches and item.deleted == 0 and not item.binary:
+            patch = git.untracked_patch(item.path, top)
+            if patch is not None:
+                patches[item.path] = patch
+    return patches
+
+
+def _composition(files: list[ChangedFile], patches: Mapping[str, FilePatch], merge_base: str, top: Path) -> Composition:
+    """What sorting the change by kind needs from git besides its counts."""
+    attributes = git.attributes([item.path for item in files], top)
+    deleted = {path: git.text_at(merge_base, patch.old_path, top) or "" for path, patch in patches.items()
+               if patch.deleted_file}
+    return Composition(attributes, patches, deleted)
 
 
 def _unmeasurable(top: Path, checked: Iterable[str], problem: str) -> RunChange:
     """A run whose change cannot be measured: the reason goes, once, to the first checked file."""
     paths = sorted(filter(None, (relative_to_top(path, top) for path in checked)))
-    return RunChange(top, None, {}, None, paths[0] if paths else None, problem)
+    return RunChange(top, None, {}, None, {}, paths[0] if paths else None, problem)
 
 
-def _merge_base(base: str, top: Path, environment: Mapping[str, str]) -> tuple[str | None, str | None]:
-    """(merge base, None), or (None, why it cannot be measured), or (None, None) to stay silent."""
+@dataclass(frozen=True)
+class _Base:
+    """The base the change is measured against: the ref's name, its merge base with HEAD, or why not."""
+
+    name: str
+    merge_base: str | None = None
+    problem: str | None = None
+    is_head: bool = False
+
+
+def _merge_base(base: str, top: Path, environment: Mapping[str, str], must_measure: bool) -> _Base:
+    """The merge base, or why it cannot be measured, or neither (stay silent)."""
     shallow = git.is_shallow(top)
     if base == "auto":
-        name, commit, problem = _auto_base(top, environment, shallow)
+        name, commit, problem = _auto_base(top, environment, shallow, must_measure)
     else:
         name, commit, problem = _named_base(base, top, shallow)
     if commit is None:
-        return None, problem
+        return _Base(name, problem=problem)
     merge_base = git.merge_base(commit, top)
     if merge_base is None:
         if shallow:
-            return None, f"this shallow clone lacks the merge base of HEAD and {name!r}; {_FETCH_HINT}"
-        return None, f"HEAD and the base {name!r} share no history"
-    return merge_base, None
+            return _Base(name, problem=f"this shallow clone lacks the merge base of HEAD and {name!r}; {_FETCH_HINT}")
+        return _Base(name, problem=f"HEAD and the base {name!r} share no history")
+    return _Base(name, merge_base, is_head=commit == git.resolve_commit("HEAD", top))
 
 
-def _auto_base(top: Path, environment: Mapping[str, str], shallow: bool) -> tuple[str, str | None, str | None]:
-    for name in git.auto_base_candidates(environment):
+def _auto_base(
+    top: Path, environment: Mapping[str, str], shallow: bool, must_measure: bool
+) -> tuple[str, str | None, str | None]:
+    candidates = git.auto_base_candidates(environment)
+    for name in candidates:
         commit = git.resolve_commit(name, top)
         if commit:
             return name, commit, None
+    if shallow:
+        return "auto", None, f"this is a shallow clone and no base branch was found; {_FETCH_HINT}"
+    if must_measure:  # the changed scope would report nothing at all
+        tried = ", ".join(candidates)
+        return "auto", None, f"no base branch was found (tried {tried}); name one with --reviewable-base"
     # No base in a complete clone: there is no change to review, so stay silent.
-    return "auto", None, (f"this is a shallow clone and no base branch was found; {_FETCH_HINT}" if shallow else None)
+    return "auto", None, None
 
 
 def _named_base(base: str, top: Path, shallow: bool) -> tuple[str, str | None, str | None]:
@@ -110,10 +173,11 @@ def _named_base(base: str, top: Path, shallow: bool) -> tuple[str, str | None, s
 
 
 def _anchor(summary: ChangeSummary, checked: set[str]) -> str | None:
-    candidates = [item for item in summary.counted if item.path in checked]
+    """The checked file the whole-change findings sit on: the one with the most changed lines."""
+    candidates = [item for item in summary.files if item.path in checked and item.lines]
     if not candidates:
         return None
-    return min(candidates, key=lambda item: (-(item.added + item.deleted), item.path)).path
+    return min(candidates, key=lambda item: (-item.lines, item.path)).path
 
 
 def relative_to_top(filename: str, top: Path) -> str | None:
@@ -133,6 +197,13 @@ def file_context(
     facts_of: Callable[[str], FileFacts | None],
 ) -> ChangeContext:
     """What the rules should know of the change while checking ``filename`` (whose text is ``lines``)."""
+    context = _file_context(run, filename, lines, facts, from_stdin, facts_of)
+    if run.loosenings and filename == run.loosening_anchor:  # RVW406
+        return dataclasses.replace(context, loosened=run.loosenings, loosened_line=quiet_line(lines))
+    return context
+
+
+def _file_context(run, filename, lines, facts, from_stdin, facts_of) -> ChangeContext:
     path = relative_to_top(filename, run.top)
     is_anchor = path is not None and path == run.anchor
     if run.problem or path is None or run.merge_base is None:
@@ -146,10 +217,11 @@ def file_context(
     whole = run.summary
     if from_stdin and whole is not None:
         # In an editor the buffer replaces the file on disk in the totals, and it is the only file checked.
-        counts = ChangedFile(path, item.old_path if item else path, file.diff.added, file.diff.deleted)
-        whole = whole.replace(counts)
+        whole = whole.replace(path, file.diff.added, file.diff.deleted)
+        file = dataclasses.replace(file, count=whole.count_of(path))
         is_anchor = file.diff.changed_lines > 0
-    return ChangeContext(file=file if file.diff.changed_lines else None, whole=whole if is_anchor else None)
+    return ChangeContext(file=file if file.diff.changed_lines else None, whole=whole if is_anchor else None,
+                         summary=whole)
 
 
 def _file_change(run, path, item, lines, facts, from_stdin, facts_of) -> FileChange | None:
@@ -157,49 +229,23 @@ def _file_change(run, path, item, lines, facts, from_stdin, facts_of) -> FileCha
     base_text = git.text_at(run.merge_base, old_path, run.top)
     if base_text is None and item is None and not git.would_be_untracked(path, run.top):
         return None  # an editor buffer of an ignored file, or of one in a submodule: not part of this change
+    diff = _diff(run, path, item, base_text, lines, from_stdin)
+    touched = tuple(touched_definitions(facts.definitions, diff.touched_lines))
+    base_facts = facts_of(base_text) if base_text is not None else None
+    base_definitions = base_facts.definitions if base_facts else ()
+    count = run.summary.count_of(path) if run.summary else None
+    return FileChange(path, diff, touched, base_facts, edits(facts.definitions, base_definitions, diff), count)
+
+
+def _diff(run, path, item, base_text, lines, from_stdin):
+    """The file's line diff: git's own hunks for a file on disk, counted as git counts; the buffer against
+    its base text in an editor (git has not seen the buffer)."""
+    patch = run.patches.get(path)
+    if patch is not None and not from_stdin:
+        return dataclasses.replace(diff_of_patch(patch), added=item.added, deleted=item.deleted)
     base_lines = base_text.splitlines(keepends=True) if base_text is not None else []
     diff = diff_texts([line.rstrip("\r\n") for line in base_lines], [line.rstrip("\r\n") for line in lines])
     if item is not None and not from_stdin:
-        # On disk, count exactly as git does; the line-level mapping still comes from the diff above.
+        # An untracked file (no patch): every line added, as git counts it.
         diff = dataclasses.replace(diff, added=item.added, deleted=item.deleted)
-    touched = tuple(touched_definitions(facts.definitions, diff.touched_lines))
-    base_facts = facts_of(base_text) if base_text is not None else None
-    existed = {item.name for item in base_facts.definitions} if base_facts else set()
-    edited = tuple(name for name in innermost_definitions(facts.definitions, diff.touched_lines) if name in existed)
-    return FileChange(path, diff, touched, base_facts, edited)
-
-
-def growth(rule, finding, change: ChangeContext | None):
-    """For --reviewable-scope=changed: the finding, told how the change made it worse, or None to drop it.
-
-    A function (or the module's own code) is reported only when the change created it, or touched it and
-    raised this rule's measure above what it was at the merge base. Findings about the whole file or the
-    change pass unchanged.
-    """
-    file = change.file if change else None
-    if finding.span is not None:
-        first, last = finding.span
-        touched = file is not None and any(first <= line <= last for line in file.diff.touched_lines)
-        return finding if touched else None
-    if finding.unit is None:
-        return finding
-    if file is None or (finding.unit != MODULE_NAME and finding.unit not in file.touched):
-        return None
-    base_unit = _unit_named(file.base_facts, finding.unit)
-    if base_unit is None:
-        return dataclasses.replace(finding, message=f"{finding.message} (new in this change)")
-    before = rule.measure(base_unit)
-    if before is None:
-        return dataclasses.replace(finding, message=f"{finding.message} (new in this change)")
-    if finding.value <= before:
-        return None
-    noun = f" {rule.noun}" if rule.noun else ""
-    return dataclasses.replace(finding, message=f"{finding.message} (grew from {before} to {finding.value}{noun})")
-
-
-def _unit_named(facts: FileFacts | None, name: str) -> UnitFacts | None:
-    if facts is None or facts.module is None:
-        return None
-    if name == MODULE_NAME:
-        return facts.module
-    return next((unit for unit in facts.functions if unit.name == name), None)
+    return diff

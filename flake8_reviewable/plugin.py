@@ -3,13 +3,17 @@ from __future__ import annotations
 
 import ast
 import gc
+import os
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from flake8_reviewable import __version__
-from flake8_reviewable.cache import CACHE_DIR_NAME
+from flake8_reviewable.guard import guard
 from flake8_reviewable.rules import OPTIONS
 from flake8_reviewable.session import Session
+from flake8_reviewable.settings import PLUGIN_OPTIONS, Settings
 
 
 class ReviewablePlugin:
@@ -26,43 +30,19 @@ class ReviewablePlugin:
 
     @classmethod
     def add_options(cls, manager: Any) -> None:
-        """Register every rule's option and the plugin's own, readable from the command line and config."""
-        for option in OPTIONS:
-            manager.add_option(
-                option.flag,
-                type=option.kind,
-                default=option.default,
-                parse_from_config=True,
-                metavar=option.metavar,
-                help=option.help,
-            )
-        manager.add_option(
-            "--reviewable-scope",
-            default="all",
-            choices=("all", "changed"),
-            parse_from_config=True,
-            help="report every function (all), or only those the change created or made worse (changed)",
-        )
-        manager.add_option(
-            "--reviewable-cache-dir",
-            default=None,
-            parse_from_config=True,
-            normalize_paths=True,
-            metavar="PATH",
-            help=f"where flake8-reviewable caches per-file facts (default: {CACHE_DIR_NAME} at the project root)",
-        )
-        manager.add_option(
-            "--no-reviewable-cache",
-            action="store_true",
-            default=False,
-            parse_from_config=True,
-            help="measure every file again instead of reading and writing the cache",
-        )
+        """Register every rule's limit and the plugin's own options, readable from the command line and config."""
+        for option in (*OPTIONS, *PLUGIN_OPTIONS):
+            option.register(manager)
 
     @classmethod
     def parse_options(cls, options: Any) -> None:
-        """Build the run's session once: limits, cache, the change and the duplicate index."""
-        cls.session = Session.from_options(options)
+        """Build the run's session once: settings, cache, the change and the duplicate index."""
+        cls.session = Session.start(Settings.from_options(options), Path.cwd(), os.environ)
+        # RVW406: what the change loosens, and options rewritten so that loosening cannot hide the finding.
+        cls.session.run_change = guard(options, cls.session.run_change)
+        note = cls.session.run_change.note if cls.session.run_change else None
+        if note:  # said, not reported: an empty change is the truth on a push to main
+            print(f"flake8-reviewable: {note}", file=sys.stderr)
         # The session (the whole project's duplicate index) lives until the run ends: move it out of the
         # cycle collector's reach, or every full collection while flake8 checks files traverses it again.
         # Done just before flake8 forks its workers, as the gc docs advise, it also keeps the inherited

@@ -1,12 +1,13 @@
 """One iterative walk over the ``ast`` tree flake8 already parsed, collecting expression-level facts.
 
-libcst's tree is walked only statement by statement (see ``metrics``); whatever lives inside expressions
-(lambdas, literal and string spans) and every position comes from here, where it is exact and cheap.
-The walk is iterative so that a deep expression can never exhaust Python's recursion limit.
+The metric pass walks statements block by block (see ``metrics``); whatever lives inside expressions
+(lambdas, literal and string spans, docstrings) comes from here. The walk is iterative so that a deep
+expression can never exhaust Python's recursion limit.
 """
 from __future__ import annotations
 
 import ast
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -19,10 +20,6 @@ _CONTAINERS = (ast.List, ast.Tuple, ast.Set, ast.Dict)
 class ExpressionScan:
     """Facts about a file's expressions, keyed so the statement walk can find them."""
 
-    # Deepest nesting of syntax in the tree, counting each operand of ``a and b and c`` as a level
-    # because libcst nests them pairwise, and not the operator and context leaves, which libcst does not
-    # have: it predicts how deep libcst's native parser must recurse.
-    max_syntax_depth: int = 0
     # (first line, last line, end column in UTF-8 bytes) of each multi-line literal made only of constants.
     collapsed_spans: list[tuple[int, int, int]] = field(default_factory=list)
     string_interiors: list[tuple[int, int]] = field(default_factory=list)
@@ -94,11 +91,10 @@ def _nodes_in(node: ast.AST, fields: tuple[str, ...]) -> list[ast.AST]:
 
 
 class _Scanner:
-    def __init__(self, depth_limit: int) -> None:
+    def __init__(self) -> None:
         self.scan = ExpressionScan()
-        self.depth_limit = depth_limit
-        # Each entry: node, syntax depth, owning statement, lambdas enclosing the node.
-        self.pending: list[tuple[ast.AST, int, ast.stmt | None, int]] = []
+        # Each entry: node, owning statement, lambdas enclosing the node.
+        self.pending: list[tuple[ast.AST, ast.stmt | None, int]] = []
         # What to do on the node kinds that hold a fact; every other node is only walked through.
         self.visits = {
             ast.Module: self._visit_scope, ast.ClassDef: self._visit_scope, ast.FunctionDef: self._visit_scope,
@@ -107,47 +103,41 @@ class _Scanner:
         }
 
     def run(self, tree: ast.AST) -> ExpressionScan:
-        self.pending.append((tree, 0, None, 0))
+        self.pending.append((tree, None, 0))
         while self.pending:
-            node, depth, owner, lambdas = self.pending.pop()
-            if depth > self.scan.max_syntax_depth:
-                self.scan.max_syntax_depth = depth
-                if depth > self.depth_limit:
-                    break
-            self._visit(node, depth, owner, lambdas)
+            self._visit(*self.pending.pop())
         return self.scan
 
-    def _visit(self, node: ast.AST, depth: int, owner: ast.stmt | None, lambdas: int) -> None:
+    def _visit(self, node: ast.AST, owner: ast.stmt | None, lambdas: int) -> None:
         kind = type(node)
         if kind in _STATEMENTS:
             owner, lambdas = node, 0
         visit = self.visits.get(kind)
         if visit is not None:
-            lambdas = visit(node, depth, owner, lambdas)
+            lambdas = visit(node, owner, lambdas)
             if lambdas is None:
                 return
-        depth += len(node.values) - 1 if kind is ast.BoolOp else 1
-        self.pending.extend([(child, depth, owner, lambdas) for child in children_without_leaves(node)])
+        self.pending.extend([(child, owner, lambdas) for child in children_without_leaves(node)])
 
     # Each visit returns the lambda count for the node's children, or None when it walked them itself.
-    def _visit_scope(self, node: ast.AST, depth: int, owner: ast.stmt | None, lambdas: int) -> int:
+    def _visit_scope(self, node: ast.AST, owner: ast.stmt | None, lambdas: int) -> int:
         span = _docstring_span(node)
         if span:
             self.scan.docstring_spans.append(span)
         return lambdas
 
-    def _visit_lambda(self, node: ast.Lambda, depth: int, owner: ast.stmt | None, lambdas: int) -> int:
+    def _visit_lambda(self, node: ast.Lambda, owner: ast.stmt | None, lambdas: int) -> int:
         position = Position(node.lineno, node.col_offset)
         self.scan.lambdas.setdefault(id(owner), []).append((position, lambdas + 1))
         return lambdas + 1
 
-    def _visit_literal(self, node: ast.expr, depth: int, owner: ast.stmt | None, lambdas: int) -> int | None:
+    def _visit_literal(self, node: ast.expr, owner: ast.stmt | None, lambdas: int) -> int | None:
         if _spans_lines(node) and is_constant_literal(node):
             self.scan.collapsed_spans.append((node.lineno, node.end_lineno, node.end_col_offset))
             return None
         return lambdas
 
-    def _visit_fstring(self, node: ast.JoinedStr, depth: int, owner: ast.stmt | None, lambdas: int) -> None:
+    def _visit_fstring(self, node: ast.JoinedStr, owner: ast.stmt | None, lambdas: int) -> None:
         # The lines inside a multi-line f-string hold code even when their text looks blank or like a
         # comment; its constant parts are not literals of their own, so only the replacement fields are
         # walked on.
@@ -155,7 +145,7 @@ class _Scanner:
             self.scan.string_interiors.append((node.lineno + 1, node.end_lineno))
         for part in node.values:
             if isinstance(part, ast.FormattedValue):
-                self.pending.append((part, depth + 1, owner, lambdas))
+                self.pending.append((part, owner, lambdas))
         return None
 
 
@@ -165,6 +155,17 @@ def child_nodes(node: ast.AST) -> list[ast.AST]:
     return _nodes_in(node, node._fields)
 
 
-def scan_expressions(tree: ast.AST, depth_limit: int) -> ExpressionScan:
-    """Walk ``tree`` once; stop early (with ``max_syntax_depth`` past the limit) on absurdly deep syntax."""
-    return _Scanner(depth_limit).run(tree)
+def scan_expressions(tree: ast.AST) -> ExpressionScan:
+    """Walk ``tree`` once."""
+    return _Scanner().run(tree)
+
+
+def is_elif(statement: ast.stmt, lines: Sequence[str]) -> bool:
+    """Whether ``statement`` is an ``if`` whose ``else`` branch is an ``elif``: ``ast`` writes both
+    ``elif b:`` and ``else:`` holding only ``if b:`` as one ``If`` in ``orelse``; the source tells them
+    apart (an ``elif`` starts where its ``If`` node does; indentation is ASCII, so byte and character
+    columns agree there)."""
+    if not isinstance(statement, ast.If) or len(statement.orelse) != 1 or not isinstance(statement.orelse[0], ast.If):
+        return False
+    branch = statement.orelse[0]
+    return lines[branch.lineno - 1][branch.col_offset:branch.col_offset + 4] == "elif"

@@ -46,8 +46,8 @@ def test_rewrapped_recommented_renamed_copy_in_another_file_is_found_at_its_firs
     flake8.write("b.py", "import os\n\n\n" + REWRAPPED)
     output = flake8("--select=RVW3", "a.py", "b.py")
     assert output == [
-        "a.py:2:1: RVW302 block of 7 statements (>= 6) is duplicated in b.py:6: move it where both files can use it",
-        "b.py:6:1: RVW302 block of 7 statements (>= 6) is duplicated in a.py:2: move it where both files can use it",
+        "a.py:2:5: RVW302 block of 7 statements (>= 6) is duplicated in b.py:6: move it where both can use it",
+        "b.py:6:5: RVW302 block of 7 statements (>= 6) is duplicated in a.py:2: move it where both can use it",
     ]
 
 
@@ -101,14 +101,14 @@ def test_every_copy_is_reported_once_naming_the_first_other_and_how_many_more(fl
     flake8.write("pkg/c.py", BLOCK)
     output = flake8("--select=RVW3", "pkg")
     assert output == [
-        "pkg/a.py:2:1: RVW302 block of 7 statements (>= 6) is duplicated in pkg/b.py:2 and 2 more copies: move it "
-        "where both files can use it",
-        "pkg/b.py:2:1: RVW301 block of 7 statements (>= 6) is duplicated at line 12 and 2 more copies: extract it "
-        "into a function both can call",
-        "pkg/b.py:12:1: RVW301 block of 7 statements (>= 6) is duplicated at line 2 and 2 more copies: extract it "
-        "into a function both can call",
-        "pkg/c.py:2:1: RVW302 block of 7 statements (>= 6) is duplicated in pkg/a.py:2 and 2 more copies: move it "
-        "where both files can use it",
+        "pkg/a.py:2:5: RVW302 block of 7 statements (>= 6) is duplicated in pkg/b.py:2 and 2 more copies: move it "
+        "where every copy can use it",
+        "pkg/b.py:2:5: RVW301 block of 7 statements (>= 6) is duplicated at line 12 and 2 more copies: extract it "
+        "into a function every copy can call",
+        "pkg/b.py:12:5: RVW301 block of 7 statements (>= 6) is duplicated at line 2 and 2 more copies: extract it "
+        "into a function every copy can call",
+        "pkg/c.py:2:5: RVW302 block of 7 statements (>= 6) is duplicated in pkg/a.py:2 and 2 more copies: move it "
+        "where every copy can use it",
     ]
 
 
@@ -138,14 +138,15 @@ def test_more_copies_than_a_bucket_holds_are_named_and_counted_the_same_whatever
         flake8.write(name, BLOCK + "\n\ndef twice(x):\n" + "    x = x + 1\n" * 14 + "    return x\n")
     forward = flake8("--select=RVW3", "-j1", *names)
     assert flake8("--select=RVW3", "-j2", *reversed(names)) == forward
-    assert forward[0] == ("m00.py:2:1: RVW302 block of 7 statements (>= 6) is duplicated in m01.py:2 and 68 more "
-                          "copies: move it where both files can use it")
-    assert forward[-2].startswith("m69.py:2:1: RVW302 block of 7 statements (>= 6) is duplicated in m00.py:2 and 68")
-    repeated = [line for line in forward if ":12:1:" in line]
-    assert len(repeated) == 70 and repeated[0].startswith("m00.py:12:1: RVW302 block of 15 statements (>= 6) is "
+    assert forward[0] == ("m00.py:2:5: RVW302 block of 7 statements (>= 6) is duplicated in m01.py:2 and 68 more "
+                          "copies: move it where every copy can use it")
+    assert forward[-2].startswith("m69.py:2:5: RVW302 block of 7 statements (>= 6) is duplicated in m00.py:2 and 68")
+    repeated = [line for line in forward if ":12:5:" in line]
+    assert len(repeated) == 70 and repeated[0].startswith("m00.py:12:5: RVW302 block of 15 statements (>= 6) is "
                                                           "duplicated in m01.py:12 and 68 more copies")
     buffer = flake8("--select=RVW3", "-", "--stdin-display-name=m00.py", stdin=(flake8.folder / "m00.py").read_text())
-    assert buffer[0].startswith("m00.py:2:1: RVW302 block of 7 statements (>= 6) is duplicated in ./m01.py:2 and 68")
+    # A buffer names the copies as the run naming the files does.
+    assert buffer[0] == forward[0]
 
 
 def test_editor_buffer_is_not_compared_with_its_own_file_under_another_name(flake8) -> None:
@@ -160,7 +161,7 @@ def test_noqa_on_the_blocks_first_line_silences_that_copy(flake8) -> None:
     flake8.write("a.py", BLOCK.replace("    result = 0\n", "    result = 0  # noqa: RVW302\n"))
     flake8.write("b.py", BLOCK)
     assert flake8("--select=RVW3", "a.py", "b.py") == [
-        "b.py:2:1: RVW302 block of 7 statements (>= 6) is duplicated in a.py:2: move it where both files can use it"
+        "b.py:2:5: RVW302 block of 7 statements (>= 6) is duplicated in a.py:2: move it where both can use it"
     ]
 
 
@@ -169,13 +170,13 @@ def test_editor_buffer_is_compared_with_the_project_on_disk(flake8) -> None:
     flake8.write("pkg/b.py", "x = 1\n")
     output = flake8("--select=RVW3", "-", "--stdin-display-name=pkg/b.py", stdin=REWRAPPED)
     assert output == [
-        "pkg/b.py:3:1: RVW302 block of 7 statements (>= 6) is duplicated in ./pkg/a.py:2: move it where both files can "
+        "pkg/b.py:3:5: RVW302 block of 7 statements (>= 6) is duplicated in pkg/a.py:2: move it where both can "
         "use it"
     ]
     flake8.write("pkg/b.py", REWRAPPED)
     # The buffer is not compared with its own file's saved copy.
     assert flake8("--select=RVW3", "-", "--stdin-display-name=pkg/b.py", stdin=REWRAPPED)[0].endswith(
-        "duplicated in ./pkg/a.py:2: move it where both files can use it"
+        "duplicated in pkg/a.py:2: move it where both can use it"
     )
 
 
@@ -215,12 +216,12 @@ def test_editor_index_on_disk_follows_the_project_as_it_changes(flake8) -> None:
     flake8.write("pkg/a.py", BLOCK)
     flake8.write("pkg/b.py", "x = 1\n")
     check = ("--select=RVW3", "-", "--stdin-display-name=pkg/b.py")
-    assert "in ./pkg/a.py:2:" in flake8(*check, stdin=REWRAPPED)[0]
+    assert "in pkg/a.py:2:" in flake8(*check, stdin=REWRAPPED)[0]
     assert list((flake8.folder / ".reviewable_cache").glob("project-6-*.sqlite3"))
     flake8.write("pkg/a.py", "y = 2\n")
     assert flake8(*check, stdin=REWRAPPED, expect_rc=0) == []
     flake8.write("pkg/sub/c.py", "import os\n\n\n" + BLOCK)
-    assert "in ./pkg/sub/c.py:5:" in flake8(*check, stdin=REWRAPPED)[0]
+    assert "in pkg/sub/c.py:5:" in flake8(*check, stdin=REWRAPPED)[0]
     assert flake8(*check, "--no-reviewable-cache", stdin=REWRAPPED) == flake8(*check, stdin=REWRAPPED)
 
 
@@ -247,7 +248,7 @@ def test_editor_run_takes_files_dated_after_2262_and_replaces_older_stores(flake
     year_2300 = 10_413_792_000 * 10**9  # nanoseconds: past SQLite's 63-bit integers
     os.utime(flake8.write("pkg/c.py", "import os\n\n\n" + BLOCK), ns=(year_2300, year_2300))
     output = flake8("--select=RVW3", "-", "--stdin-display-name=pkg/b.py", stdin=REWRAPPED)
-    assert "in ./pkg/a.py:2 and 1 more copy" in output[0], output
+    assert "in pkg/a.py:2 and 1 more copy" in output[0], output
     names = {path.name for path in cache.glob("project-*.sqlite3")}
     assert "project-60-0123456789abcdef.sqlite3" in names and not names & set(older) and len(names) == 2
 
@@ -260,4 +261,4 @@ def test_editor_listing_from_cached_folders_sees_new_files(flake8) -> None:
     for _ in range(2):
         assert flake8(*check, stdin=REWRAPPED, expect_rc=0) == []
     flake8.write("pkg/sub/c.py", "import os\n\n\n" + BLOCK)
-    assert "in ./pkg/sub/c.py:5:" in flake8(*check, stdin=REWRAPPED)[0]
+    assert "in pkg/sub/c.py:5:" in flake8(*check, stdin=REWRAPPED)[0]

@@ -32,7 +32,7 @@ def test_any_valid_program_goes_through_every_rule_and_keeps_the_invariants(sour
     lines = source.splitlines(keepends=True) or [""]
     session = Session.defaults()
     findings = list(session.findings("fuzz.py", lines, tree))
-    facts = session.facts_of(source, tree)
+    facts = session.measurer.facts_of(source, tree)
     total_lines = max(len(lines), 1)
     for unit in facts.functions + ((facts.module,) if facts.module else ()):
         assert 0 <= unit.length <= total_lines

@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from flake8_reviewable.change import ChangeContext
 from flake8_reviewable.context import NO_CONTEXT, FileContext
-from flake8_reviewable.facts import FileFacts, Position, UnitFacts
+from flake8_reviewable.facts import MODULE_NAME, FileFacts, Position, UnitFacts
 
 
 def non_negative_int(text: str) -> int:
@@ -23,21 +25,36 @@ def non_negative_int(text: str) -> int:
 
 @dataclass(frozen=True)
 class Option:
-    """A flake8 option that sets a rule's limit (or setting), on the command line or under ``[flake8]``.
+    """A flake8 option, on the command line or under ``[flake8]``: a rule's limit, or a plugin setting.
 
     ``kind`` converts and checks the text given; it raises ``argparse.ArgumentTypeError`` to refuse it.
+    A switch (``is_switch``) takes no value; ``choices`` lists the only values accepted; ``is_path`` makes
+    flake8 resolve a relative path against the config file that names it.
     """
 
     flag: str
-    default: int | str
+    default: int | str | bool | None
     help: str
     kind: Callable[[str], object] = non_negative_int
     metavar: str = "N"
+    choices: tuple[str, ...] | None = None
+    is_switch: bool = False
+    is_path: bool = False
 
     @property
     def dest(self) -> str:
         """The attribute name flake8 gives the parsed value."""
         return self.flag.lstrip("-").replace("-", "_")
+
+    def register(self, manager: Any) -> None:
+        """Declare this option to flake8's option manager."""
+        if self.is_switch:
+            manager.add_option(self.flag, action="store_true", default=self.default, parse_from_config=True,
+                               help=self.help)
+            return
+        manager.add_option(self.flag, type=self.kind, default=self.default, parse_from_config=True,
+                           metavar=self.metavar, help=self.help, choices=self.choices,
+                           normalize_paths=self.is_path)
 
 
 @dataclass(frozen=True)
@@ -72,7 +89,7 @@ class Finding:
 
 
 class Rule:
-    """Base of every rule. Subclasses register themselves; ``rules.ALL_RULES`` lists them by code.
+    """Base of every rule; ``rules.ALL_RULES`` lists every rule class once, by code.
 
     A subclass's docstring is its documentation page, in four parts: What it does, Why is this bad?, Example,
     Options.
@@ -84,19 +101,23 @@ class Rule:
     option: ClassVar[Option | None] = None
     valid: ClassVar[tuple[Example, ...]] = ()
     invalid: ClassVar[tuple[Example, ...]] = ()
-    registry: ClassVar[list[type[Rule]]] = []
 
-    def __init_subclass__(cls, **kwargs: object) -> None:
-        super().__init_subclass__(**kwargs)
-        if "code" in vars(cls):  # a concrete rule, not an intermediate base such as UnitRule
-            Rule.registry.append(cls)
-
-    def __init__(self, settings: Mapping[str, int]) -> None:
-        self.limit = settings[self.option.dest] if self.option else None
+    def __init__(self, limits: Mapping[str, Any]) -> None:
+        self.limit = limits[self.option.dest] if self.option else None
 
     def check(self, facts: FileFacts, context: FileContext = NO_CONTEXT) -> Iterator[Finding]:
         """Yield this rule's findings for one file; ``context`` is what the run knows beyond the file."""
         raise NotImplementedError
+
+    def in_changed_scope(self, finding: Finding, change: ChangeContext | None) -> Finding | None:
+        """For ``--reviewable-scope=changed``: the finding as reported, or None to drop it. Findings about
+        the file as a whole or the change pass; a block finding passes when the change touches its lines."""
+        if finding.span is None:
+            return finding
+        first, last = finding.span
+        file = change.file if change else None
+        touched = file is not None and any(first <= line <= last for line in file.diff.touched_lines)
+        return finding if touched else None
 
     def finding(
         self, position: Position, unit: str | None = None, span: tuple[int, int] | None = None, **values: Any
@@ -144,6 +165,33 @@ class UnitRule(Rule):
             value = self.measure(unit)
             if value is not None and value > self.limit:
                 yield self.finding(self.where(unit), unit.name, name=unit.name, value=value, **self.details(unit))
+
+    def in_changed_scope(self, finding: Finding, change: ChangeContext | None) -> Finding | None:
+        """A unit is reported only when the change created it, or touched it and raised this rule's
+        measure above what it was at the merge base; the message says which."""
+        file = change.file if change else None
+        if file is None or (finding.unit != MODULE_NAME and finding.unit not in file.touched):
+            return None
+        before = _unit_named(file.base_facts, finding.unit)
+        value_before = self.measure(before) if before is not None else None
+        if value_before is None:
+            return _told(finding, "new in this change")
+        if finding.value <= value_before:
+            return None
+        noun = f" {self.noun}" if self.noun else ""
+        return _told(finding, f"grew from {value_before} to {finding.value}{noun}")
+
+
+def _told(finding: Finding, note: str) -> Finding:
+    return dataclasses.replace(finding, message=f"{finding.message} ({note})")
+
+
+def _unit_named(facts: FileFacts | None, name: str) -> UnitFacts | None:
+    if facts is None or facts.module is None:
+        return None
+    if name == MODULE_NAME:
+        return facts.module
+    return next((unit for unit in facts.functions if unit.name == name), None)
 
 
 def counted(number: int, singular: str, plural: str | None = None) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Iterator
 
-from flake8_reviewable.change import ChangeSummary
+from flake8_reviewable.composition import MIN_SPREAD_LINES, ChangeSummary, FileCount, Kind
 from flake8_reviewable.context import NO_CONTEXT, FileContext
 from flake8_reviewable.facts import FileFacts, Position
 from flake8_reviewable.rules.base import Example, Finding, Option, Rule, counted
@@ -24,12 +24,21 @@ def base_ref(text: str) -> str:
 def _described(whole: ChangeSummary) -> dict[str, object]:
     """What the whole-change messages say of the change; each message uses the values it names."""
     return {
-        "lines": counted(whole.lines, "changed line"),
-        "files": counted(whole.files, "file"),
+        "lines": counted(whole.lines, "changed line") + " of code",
+        "files": counted(len(whole.code), "file"),
         "folders": counted(whole.directories, "folder"),
         "entropy": whole.entropy,
+        "beside": _beside(whole),
         "hint": _split_hint(whole),
     }
+
+
+def _beside(whole: ChangeSummary) -> str:
+    """The lines shown beside the code's, and the moved lines among the code's: never silently dropped."""
+    parts = [f"{whole.lines_of(kind)} of {kind.value}" for kind in (Kind.TESTS, Kind.DOCS, Kind.OTHER)
+             if whole.lines_of(kind)]
+    text = f", besides {', '.join(parts)}" if parts else ""
+    return text + (f"; {whole.moved} of its lines moved, counted once" if whole.moved else "")
 
 
 def _split_hint(whole: ChangeSummary) -> str:
@@ -41,9 +50,9 @@ def _split_hint(whole: ChangeSummary) -> str:
             f"{top} ({counted(files, 'file')}, {counted(lines, 'line')})" for top, files, lines in rows[:4]
         )
         hint = f"split it, e.g. by top-level folder: {parts}"
-    if whole.set_aside:
-        listed = ", ".join(f"{path} ({reason})" for path, reason in whole.set_aside[:_SHOWN_NAMES])
-        more = f" and {len(whole.set_aside) - _SHOWN_NAMES} more" if len(whole.set_aside) > _SHOWN_NAMES else ""
+    if whole.data:
+        listed = ", ".join(f"{path} ({reason})" for path, reason in whole.data[:_SHOWN_NAMES])
+        more = f" and {len(whole.data) - _SHOWN_NAMES} more" if len(whole.data) > _SHOWN_NAMES else ""
         hint += f"; not counted: {listed}{more}"
     return hint
 
@@ -106,10 +115,15 @@ class ChangeUnmeasurable(Rule):
 
 class FileChangeSize(Rule):
     """## What it does
-    Reports a file whose own change is larger than `--max-file-change` changed lines: lines added plus
-    lines deleted, as `git diff --numstat` counts them (blank and comment lines included), between the file
-    at the merge base and the file now. A renamed file is compared with its old name. The finding sits on
-    line 1.
+    Reports a code file whose own change is larger than `--max-file-change` changed lines: lines added
+    plus lines deleted, as `git diff --numstat` counts them (blank and comment lines included), between the
+    file at the merge base and the file now. A renamed file is compared with its old name. Only code
+    counts: test files, docs and data never get it (see `RVW403` for what a change is made of). Lines moved
+    from another file of the change count once, here, where they arrived (the message says how many),
+    and not in the file they left; a deleted file counts one line per definition it held.
+
+    The finding sits on line 1. When several files of one run are over the limit, one finding lists them
+    all, where `RVW403` sits, instead of one finding per file.
 
     ## Why is this bad?
     Reviewers find fewer defects per line past 200 to 400 lines in one sitting (SmartBear and Cisco), and
@@ -120,12 +134,12 @@ class FileChangeSize(Rule):
     over in a second change.
 
     ## Options
-    - `--max-file-change` (default 200): the most changed lines one file's change may hold.
+    - `--max-file-change` (default 200): the most changed lines one code file's change may hold.
     """
 
     code = "RVW401"
     summary = "this file's change is larger than N changed lines"
-    message = "this file's change is {lines} (> {limit}): split it into smaller changes"
+    message = "{what} (> {limit}){moved}: split {them} into smaller changes"
     option = Option("--max-file-change", 200, "most changed lines in one file's change (default: 200)")
     valid = (Example("a = 1\nb = 2\n", base="a = 1\n", options={option.flag: 1}),)
     invalid = (
@@ -139,18 +153,39 @@ class FileChangeSize(Rule):
 
     def check(self, facts: FileFacts, context: FileContext = NO_CONTEXT) -> Iterator[Finding]:
         change = context.change
-        if change and change.file and change.file.diff.changed_lines > self.limit:
-            lines = change.file.diff.changed_lines
-            yield self.finding(_FIRST_LINE, value=lines, lines=counted(lines, "changed line"))
+        if change is None:
+            return
+        over = self._over(change.whole) if change.whole else ()
+        if len(over) > 1:  # several files of the run: one finding, where the whole-change findings sit
+            listed = ", ".join(f"{item.path} ({item.lines})" for item in over[:_SHOWN_NAMES])
+            more = f" and {len(over) - _SHOWN_NAMES} more" if len(over) > _SHOWN_NAMES else ""
+            what = f"{len(over)} files' changes are larger than their limit: {listed}{more}"
+            yield self.finding(_FIRST_LINE, value=len(over), what=what, moved="", them="them")
+            return
+        count = change.file.count if change.file else None
+        grouped = change.summary is not None and len(self._over(change.summary)) > 1
+        if count is not None and count.kind is Kind.CODE and count.lines > self.limit and not grouped:
+            moved = f", {count.moved_in} of them moved here" if count.moved_in else ""
+            what = f"this file's change is {counted(count.lines, 'changed line')}"
+            yield self.finding(_FIRST_LINE, value=count.lines, what=what, moved=moved, them="it")
+
+    def _over(self, whole: ChangeSummary) -> tuple[FileCount, ...]:
+        return tuple(sorted((item for item in whole.code if item.lines > self.limit), key=lambda item: -item.lines))
 
 
 class ScatteredFileChange(Rule):
     """## What it does
     Reports a file whose change edits more than `--max-touched-definitions` functions, methods and
-    classes that existed at the merge base. Each added, changed or deleted line belongs to the innermost
-    definition holding it (from its first decorator to its last line), so editing one method is one place,
-    not the method and its class. New definitions count toward the change's size (`RVW401`), not its
-    spread, so a new file never gets this finding. It sits on line 1 and names the first few.
+    classes that existed at the merge base. The lines come from git's own diff hunks (for an editor buffer,
+    from the buffer against its base text), mapped onto both sides: an added line belongs to the
+    innermost definition holding it now, a deleted line to the innermost one holding it at the merge base,
+    so editing one method is one place, not the method and its class, and a deleted definition counts
+    (marked `deleted`). New definitions count toward the change's size (`RVW401`), not its spread, so a new
+    file never gets this finding.
+
+    An edit confined to a definition's decorators and signature is a *signature edit*: shown apart, not
+    counted, so a sweep (a type-hint pass, a renamed parameter, `from __future__ import annotations`) is not
+    flagged. It sits on line 1 and names the first few.
 
     ## Why is this bad?
     A change spread over many definitions asks the reviewer to rebuild many contexts; the spread of a change
@@ -161,15 +196,19 @@ class ScatteredFileChange(Rule):
     alone, mechanically, then the fix.
 
     ## Options
-    - `--max-touched-definitions` (default 8): the most functions and classes one file's change may touch.
+    - `--max-touched-definitions` (default 8): the most functions and classes one file's change may edit.
     """
 
     code = "RVW402"
     summary = "this file's change is scattered over more than N functions/classes"
-    message = "this file's change edits {value} functions and classes (> {limit}): {names}; split it by concern"
+    message = "this file's change edits {value} functions and classes (> {limit}): {names}{apart}; split it by concern"
     option = Option("--max-touched-definitions", 8, "most definitions one file's change may touch (default: 8)")
-    valid = (Example("def f():\n    return 2\n\n\ndef g():\n    return 1\n", base="def f():\n    return 1\n\n\n"
-                     "def g():\n    return 1\n", options={option.flag: 1}),)
+    valid = (
+        Example("def f():\n    return 2\n\n\ndef g():\n    return 1\n", base="def f():\n    return 1\n\n\n"
+                "def g():\n    return 1\n", options={option.flag: 1}),
+        Example("def f(x: int):\n    return x\n\n\ndef g(y: int):\n    return y\n",
+                base="def f(x):\n    return x\n\n\ndef g(y):\n    return y\n", options={option.flag: 1}),
+    )
     invalid = (
         Example(
             "def f():\n    return 2\n\n\ndef g():\n    return 2\n",
@@ -177,25 +216,63 @@ class ScatteredFileChange(Rule):
             options={option.flag: 1},
             expected=("1:1: RVW402 this file's change edits 2 functions and classes (> 1): f, g; split it by concern",),
         ),
+        Example(
+            "def f(x: int):\n    return 2\n\n\ndef h(y: int):\n    return y\n",
+            base="def f(x):\n    return 1\n\n\ndef g():\n    return 1\n\n\ndef h(y):\n    return y\n",
+            options={option.flag: 1},
+            expected=("1:1: RVW402 this file's change edits 2 functions and classes (> 1): f, g (deleted); "
+                      "besides, 1 signature edit; split it by concern",),
+        ),
     )
 
     def check(self, facts: FileFacts, context: FileContext = NO_CONTEXT) -> Iterator[Finding]:
         change = context.change
-        edited = change.file.edited if change and change.file else ()
-        if len(edited) > self.limit:
-            names = ", ".join(edited[:_SHOWN_NAMES])
-            if len(edited) > _SHOWN_NAMES:
-                names += f" and {len(edited) - _SHOWN_NAMES} more"
-            yield self.finding(_FIRST_LINE, value=len(edited), names=names)
+        if not change or not change.file:
+            return
+        found = change.file.edits
+        if len(found.scattered) > self.limit:
+            deleted = set(found.deleted)
+            shown = [f"{name} (deleted)" if name in deleted else name for name in found.scattered[:_SHOWN_NAMES]]
+            names = ", ".join(shown)
+            if len(found.scattered) > _SHOWN_NAMES:
+                names += f" and {len(found.scattered) - _SHOWN_NAMES} more"
+            apart = f"; besides, {counted(len(found.signatures), 'signature edit')}" if found.signatures else ""
+            yield self.finding(_FIRST_LINE, value=len(found.scattered), names=names, apart=apart)
 
 
-class ChangeSize(Rule):
+class _WholeChangeRule(Rule):
+    """A rule on the whole change, reported once per run (at the anchor file: see ``locality``)."""
+
+    def measure(self, whole: ChangeSummary) -> int:
+        """The whole change's value for this rule."""
+        raise NotImplementedError
+
+    def check(self, facts: FileFacts, context: FileContext = NO_CONTEXT) -> Iterator[Finding]:
+        whole = context.change.whole if context.change else None
+        if whole and self.measure(whole) > self.limit:
+            yield self.finding(_FIRST_LINE, value=self.measure(whole), **_described(whole))
+
+
+class ChangeSize(_WholeChangeRule):
     """## What it does
-    Reports, once per run, a change larger than `--max-change-size` changed lines in all: every text file
-    that differs between the merge base and the work tree, Python or not, deleted files included, and
-    untracked files that git does not ignore counted as added. Lock files, binary files and files that
-    `.gitattributes` marks `linguist-generated` are set aside and not counted. In an editor, the buffer
-    replaces the file on disk in the totals.
+    Reports, once per run, a change whose code is larger than `--max-change-size` changed lines: every
+    file that differs between the merge base and the work tree, untracked files that git does not ignore
+    counted as added. What a change is made of:
+
+    | kind | which files | counted |
+    |---|---|---|
+    | code | Python files that are not tests | yes |
+    | tests | Python under a `test`/`tests` folder, `test_*.py`, `*_test.py`, `conftest.py` | shown beside |
+    | docs | under `doc`/`docs`, `*.md`, `*.rst`, `*.txt` (not requirements), changelogs | shown beside |
+    | data | binary, lock, `linguist-generated` or `-vendored` files, non-Python files under test folders | listed |
+    | other | configuration, non-Python code | shown beside |
+
+    `.gitattributes` can say it too: `linguist-documentation` makes a file docs.
+
+    A line deleted in one place and added unchanged (indentation aside) in another place of the change, in
+    a run of at least 3 lines holding some 20 letters or digits, is *moved*: it counts once, where it
+    arrived, and the message says how many. A deleted file counts one line per definition it held (a
+    deleted non-Python file, one line). In an editor, the buffer replaces the file on disk in the totals.
 
     It sits on line 1 of the changed file with the most changed lines among the files this run checks
     (ties broken by path), whatever `-j` and the order of paths, and suggests a split by top-level folder.
@@ -214,7 +291,7 @@ class ChangeSize(Rule):
 
     code = "RVW403"
     summary = "the whole change is larger than N changed lines (reported once)"
-    message = "the whole change is {lines} in {files} (> {limit}): {hint}"
+    message = "the whole change is {lines} in {files} (> {limit}){beside}: {hint}"
     option = Option("--max-change-size", 400, "most changed lines in the whole change (default: 400)")
     valid = (Example("a = 1\nb = 2\n", base="a = 1\n", options={option.flag: 1}),)
     invalid = (
@@ -223,24 +300,25 @@ class ChangeSize(Rule):
             base="a = 0\n",
             options={option.flag: 3},
             expected=(
-                "1:1: RVW403 the whole change is 4 changed lines in 1 file (> 3): split it into changes that can "
-                "each be reviewed in one sitting",
+                "1:1: RVW403 the whole change is 4 changed lines of code in 1 file (> 3): split it into changes "
+                "that can each be reviewed in one sitting",
             ),
         ),
     )
 
-    def check(self, facts: FileFacts, context: FileContext = NO_CONTEXT) -> Iterator[Finding]:
-        whole = context.change.whole if context.change else None
-        if whole and whole.lines > self.limit:
-            yield self.finding(_FIRST_LINE, value=whole.lines, **_described(whole))
+    def measure(self, whole: ChangeSummary) -> int:
+        return whole.lines
 
 
-class ChangeSpread(Rule):
+class ChangeSpread(_WholeChangeRule):
     """## What it does
-    Reports, once per run, a change spread over more than `--max-change-files` files, counted as for
-    `RVW403` (lock, binary and generated files set aside). The message also gives the number of folders
-    and the change's entropy: 0 when one file holds all changed lines, 1 when every file holds an equal
-    share (Hassan, 2009), and suggests a split by top-level folder. It sits where `RVW403` does.
+    Reports, once per run, a change whose code is spread over more than `--max-change-files` files,
+    counted as for `RVW403` (code files only). Spread needs size: a change under 100 changed lines of code
+    is never too spread, whatever its file count, since a sweep (a dropped Python version, a type-hint
+    pass, one pragma comment in thirteen files) is one idea, reviewed at once. The message also gives the
+    number of folders and the change's entropy: 0 when one file holds all changed lines, 1 when every file
+    holds an equal share (Hassan, 2009), and suggests a split by top-level folder. It sits where `RVW403`
+    does.
 
     ## Why is this bad?
     The more files a change touches, the fewer useful comments its review gets (Bosu, Greiler and Bird,
@@ -257,24 +335,26 @@ class ChangeSpread(Rule):
     code = "RVW404"
     summary = "the whole change is spread over more than N files (reported once)"
     message = (
-        "the whole change spreads over {files} in {folders} (> {limit} files, entropy "
-        "{entropy:.2f}): {hint}"
+        "the whole change's code spreads over {files} in {folders} (> {limit} files, entropy "
+        "{entropy:.2f}){beside}: {hint}"
     )
     option = Option("--max-change-files", 10, "most files the whole change may touch (default: 10)")
-    valid = (Example("a = 1\n", base="a = 0\n", options={option.flag: 1}),)
+    valid = (
+        Example("a = 1\n", base="a = 0\n", options={option.flag: 1}),
+        Example("a = 1\n", base="a = 0\n", options={option.flag: 0}),  # 2 changed lines: under 100
+    )
     invalid = (
         Example(
-            "a = 1\n",
+            "".join(f"a{n} = {n}\n" for n in range(100)),
             base="a = 0\n",
             options={option.flag: 0},
             expected=(
-                "1:1: RVW404 the whole change spreads over 1 file in 1 folder (> 0 files, entropy 0.00): split "
-                "it into changes that can each be reviewed in one sitting",
+                "1:1: RVW404 the whole change's code spreads over 1 file in 1 folder (> 0 files, entropy 0.00): "
+                "split it into changes that can each be reviewed in one sitting",
             ),
+            shown="a0 = 0\na1 = 1\n...\na99 = 99  # 101 changed lines against 'a = 0'\n",
         ),
     )
 
-    def check(self, facts: FileFacts, context: FileContext = NO_CONTEXT) -> Iterator[Finding]:
-        whole = context.change.whole if context.change else None
-        if whole and whole.files > self.limit:
-            yield self.finding(_FIRST_LINE, value=whole.files, **_described(whole))
+    def measure(self, whole: ChangeSummary) -> int:
+        return len(whole.code) if whole.lines >= MIN_SPREAD_LINES else 0

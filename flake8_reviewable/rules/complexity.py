@@ -24,7 +24,8 @@ class CognitiveComplexity(UnitRule):
     The nesting level starts at 0 in the function body and grows by one inside the body of each construct
     in the first two rows, inside the three parts of a conditional expression, inside a `lambda`, and
     inside a nested `def`. Nested functions and lambdas add nothing themselves, but their contents are
-    folded into the enclosing function one level deeper; they are not reported on their own. A decorator's
+    folded into the enclosing function one level deeper; they are not reported on their own, and the
+    message names those whose code adds to the score (`'traverse' (its nested '_walk' included)`). A decorator's
     wrapper is exempt: in a function made only of a docstring, one nested `def` and `return name`, the
     nested function's body stays at the decorator's level (the paper's Appendix A). A class inside a
     function starts its methods at level 0 again, as sonar-python does.
@@ -58,8 +59,8 @@ class CognitiveComplexity(UnitRule):
     code = "RVW202"
     summary = "cognitive complexity (SonarSource definition) above N"
     message = (
-        "function '{name}' has cognitive complexity {value} (> {limit}), most from lines {hotspots}: flatten or "
-        "extract those parts"
+        "function '{name}'{folded} has cognitive complexity {value} (> {limit}), most from lines {hotspots}: "
+        "flatten or extract those parts"
     )
     option = Option("--max-cognitive-complexity", 15, "highest cognitive complexity of a function (default: 15)")
     valid = (
@@ -79,13 +80,24 @@ class CognitiveComplexity(UnitRule):
                 "2 (+1): flatten or extract those parts",
             ),
         ),
+        Example(
+            "def traverse(tree):\n    def _walk(node):\n        for child in node:\n            if child:\n"
+            "                _walk(child)\n    _walk(tree)\n",
+            options={option.flag: 3},
+            expected=(
+                "1:1: RVW202 function 'traverse' (its nested '_walk' included) has cognitive complexity 6 (> 3), "
+                "most from lines 4 (+3), 3 (+2), 5 (+1): flatten or extract those parts",
+            ),
+        ),
     )
 
     def measure(self, unit: UnitFacts) -> int | None:
         return unit.cognitive
 
     def details(self, unit: UnitFacts) -> dict[str, object]:
-        return {"hotspots": ", ".join(f"{line} (+{amount})" for line, amount in unit.cognitive_hotspots)}
+        nested = ", ".join(f"'{name}'" for name in unit.cognitive_nested)
+        return {"hotspots": ", ".join(f"{line} (+{amount})" for line, amount in unit.cognitive_hotspots),
+                "folded": f" (its nested {nested} included)" if nested else ""}
 
 
 class CyclomaticComplexity(UnitRule):
@@ -96,7 +108,8 @@ class CyclomaticComplexity(UnitRule):
     radon starts at 1 and adds one for each `if`, `elif` and conditional expression; each `for`, `async for`
     and `while`, plus one for its `else`; each `except` clause, plus one for a `try`'s `else`; each extra
     operand of a boolean sequence (`a and b and c` adds 2); each `for` and `if` of a comprehension; each
-    `case` of a `match` except a bare `case _`; and each `assert`.
+    `case` of a `match` except a bare `case _`. An `assert` adds nothing (radon's `no_assert`): it checks a
+    path, it does not open one, and a flat test of forty asserts does not take forty-one tests to cover.
 
     Methods are measured like functions. A nested function is measured on its own and adds nothing to the
     function around it: these are the numbers `radon cc --show-closures` prints. The finding sits on the
@@ -130,7 +143,11 @@ class CyclomaticComplexity(UnitRule):
         "paths; split it"
     )
     option = Option("--max-cyclomatic-complexity", 15, "highest cyclomatic complexity of a function (default: 15)")
-    valid = (Example("def pick(a, b):\n    if a:\n        return a\n    return b\n", options={option.flag: 2}),)
+    valid = (
+        Example("def pick(a, b):\n    if a:\n        return a\n    return b\n", options={option.flag: 2}),
+        Example("def test_parse():\n" + "".join(f"    assert parse({n}) == {n}\n" for n in range(30)),
+                options={option.flag: 1}, shown="def test_parse():\n    assert parse(0) == 0\n    ...  # 30 asserts\n"),
+    )
     invalid = (
         Example(
             "def price(order):\n    if order.vip and order.total:\n        return order.total * 0.9\n"

@@ -27,7 +27,9 @@ _DOCS = """
     are identical but for layout, comments and redundant parentheses (type-1 clones), and also when names
     and literals were changed (type-2 clones), as long as the renaming is consistent: `x = x + x` does
     not match `a = b + c`, while `total = total + 1` matches `count = count + 2`. Overlapping matches merge
-    into one finding per maximal block, on the block's first line.
+    into one finding per maximal block, on the block's first statement and its column, while the copy
+    they match continues, so a block and the copy it names have the same size and name each other. The
+    advice says "both" for two copies and "every copy" past two.
 
     Never counted: imports, `__all__`, docstrings, function and class signatures and decorators (bodies
     are compared, not the `def` lines), `if TYPE_CHECKING:` blocks, `try`/`except ImportError` shims, and
@@ -54,10 +56,11 @@ class _DuplicateRule(Rule):
             has_local_copy = any(copy.path == context.path for copy in duplicate.others)
             if has_local_copy == self.same_file:
                 yield self.finding(
-                    Position(duplicate.first, 0),
+                    Position(duplicate.first, duplicate.col),
                     size=duplicate.size,
                     value=duplicate.size,
                     copies=_others_text(duplicate, context.path, self.same_file),
+                    every="both" if duplicate.total_others == 1 else "every copy",
                     span=(duplicate.first, duplicate.last),
                 )
 
@@ -83,7 +86,8 @@ class DuplicateInFile(_DuplicateRule):
     code = "RVW301"
     summary = "block duplicated elsewhere in the same file"
     message = (
-        "block of {size} statements (>= {limit}) is duplicated at {copies}: extract it into a function both can call"
+        "block of {size} statements (>= {limit}) is duplicated at {copies}: extract it into a function {every} "
+        "can call"
     )
     option = MIN_DUPLICATE_SIZE
     same_file = True
@@ -92,9 +96,9 @@ class DuplicateInFile(_DuplicateRule):
         Example(
             _COPY + "\n\n" + _RENAMED_COPY,
             expected=(
-                "2:1: RVW301 block of 7 statements (>= 6) is duplicated at line 12: extract it into a function both "
+                "2:5: RVW301 block of 7 statements (>= 6) is duplicated at line 12: extract it into a function both "
                 "can call",
-                "12:1: RVW301 block of 7 statements (>= 6) is duplicated at line 2: extract it into a function both "
+                "12:5: RVW301 block of 7 statements (>= 6) is duplicated at line 2: extract it into a function both "
                 "can call",
             ),
         ),
@@ -123,7 +127,7 @@ class DuplicateInProject(_DuplicateRule):
 
     code = "RVW302"
     summary = "block duplicated in another file of the project"
-    message = "block of {size} statements (>= {limit}) is duplicated in {copies}: move it where both files can use it"
+    message = "block of {size} statements (>= {limit}) is duplicated in {copies}: move it where {every} can use it"
     option = MIN_DUPLICATE_SIZE
     same_file = False
     valid = (Example(_COPY, options={"--min-duplicate-size": 8}),)
@@ -132,8 +136,7 @@ class DuplicateInProject(_DuplicateRule):
             _RENAMED_COPY,
             others={"billing.py": _COPY},
             expected=(
-                "2:1: RVW302 block of 7 statements (>= 6) is duplicated in billing.py:2: move it where both files can "
-                "use it",
+                "2:5: RVW302 block of 7 statements (>= 6) is duplicated in billing.py:2: move it where both can use it",
             ),
         ),
     )

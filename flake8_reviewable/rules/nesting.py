@@ -16,9 +16,12 @@ class NestingDepth(UnitRule):
     `finally` and `case` open no level beyond their statement's. A function's body is depth 0; code outside
     any function (module-level code and class bodies) is measured as one unit named `<module>`.
 
-    The finding is reported once per function, on the first block (in source order) that goes past the
-    limit, and gives the function's deepest level. A nested function is measured on its own, and its blocks
-    also count in the enclosing function, one level deeper.
+    A block belongs to the innermost function that holds it, and its depth counts from the outermost
+    function's body, every enclosing `def`, `class` and `lambda` included, since the reader holds them all:
+    the body of a function nested at the top of another is at depth 1. Each function is reported once, on
+    the first of its own blocks (in source order) that goes past the limit, with its deepest level; an
+    enclosing function is not reported again for a block of the function nested in it, so one deep spot
+    gives one finding. Code at module level is told to move into a function: it cannot return early.
 
     ## Why is this bad?
     Every level is a condition the reader has to keep in mind to know when a line runs. Past four levels
@@ -44,7 +47,7 @@ class NestingDepth(UnitRule):
 
     code = "RVW201"
     summary = "control-flow nesting deeper than N (reported on the first block past the limit)"
-    message = "{subject} is nested {value} levels deep (> {limit}): return early or extract the inner block"
+    message = "{subject} is nested {value} levels deep (> {limit}): {advice}"
     option = Option("--max-nesting-depth", 4, "deepest nesting of blocks in a function (default: 4)")
     valid = (
         Example(
@@ -75,8 +78,18 @@ class NestingDepth(UnitRule):
             "if DEBUG:\n    for name in NAMES:\n        print(name)\n",
             options={"--max-nesting-depth": 1},
             expected=(
-                "2:5: RVW201 module-level code is nested 2 levels deep (> 1): return early or extract the inner "
-                "block",
+                "2:5: RVW201 module-level code is nested 2 levels deep (> 1): move it into a function and "
+                "return early there, or extract the inner block",
+            ),
+        ),
+        Example(
+            "def auto(cls):\n    def do_replace(obj):\n        def auto_repr(self):\n            for name in self:\n"
+            "                if name:\n                    yield name\n        return auto_repr\n"
+            "    return do_replace\n",
+            options={"--max-nesting-depth": 3},
+            expected=(
+                "5:17: RVW201 function 'auto.do_replace.auto_repr' is nested 4 levels deep (> 3): return early "
+                "or extract the inner block",
             ),
         ),
     )
@@ -93,4 +106,7 @@ class NestingDepth(UnitRule):
         return unit.first_block_deeper_than(self.limit) or unit.position
 
     def details(self, unit: UnitFacts) -> dict[str, object]:
-        return {"subject": "module-level code" if unit.name == MODULE_NAME else f"function '{unit.name}'"}
+        if unit.name == MODULE_NAME:
+            return {"subject": "module-level code",
+                    "advice": "move it into a function and return early there, or extract the inner block"}
+        return {"subject": f"function '{unit.name}'", "advice": "return early or extract the inner block"}

@@ -10,10 +10,11 @@ from flake8_reviewable.rules.base import Example, Finding, Rule
 
 class Unanalysable(Rule):
     """## What it does
-    Reports a file that Python parses but libcst, the parser this plugin measures with, cannot: a syntax
-    newer than the installed libcst, or syntax nested so deeply (more than 1,000 levels) that parsing it
-    would overflow libcst's native parser. The message says why; it sits on the line libcst stopped at, or
-    on line 1.
+    Reports a file that Python parses but this plugin could not measure, for a reason of its own: today,
+    syntax nested so deeply (several hundred nested `lambda`s in a function, say) that radon's cyclomatic
+    complexity visitor, which recurses once per level, exhausts Python's recursion limit. The message says
+    why; the finding sits on line 1. The plugin measures the `ast` flake8 has already parsed, so a file
+    Python parses is never refused because of another parser.
 
     A file Python itself cannot parse gets flake8's own `E999` and nothing from this plugin.
 
@@ -21,28 +22,32 @@ class Unanalysable(Rule):
     No other `RVW` rule can check the file, so a gate that stayed silent would pass code it never read.
 
     ## Example
-    Five thousand implicitly concatenated strings are valid Python, but libcst's parser gives up:
+    Six hundred nested lambdas are valid Python, but no reviewer and no recursive visitor can follow them:
     ```python
-    TEXT = ("a" "a" "a" ...)  # 5,000 parts
+    def deep():
+        return lambda: lambda: lambda: ...  # 600 levels
     ```
 
     ## Options
-    None. Upgrading libcst (`pip install -U libcst`) fixes the cases caused by new syntax; to silence it for
-    one file, use flake8's `per-file-ignores = generated.py:RVW001`.
+    None. To silence it for one generated file, use flake8's `per-file-ignores = generated.py:RVW001`.
     """
 
     code = "RVW001"
-    summary = "file could not be analysed (libcst cannot parse what Python can)"
+    summary = "file could not be analysed (says why: e.g. syntax nested deeper than the analysis can follow)"
     message = "file could not be analysed: {reason}; no other RVW rule checked it"
-    valid = (Example("x = 'a' 'b'\n"),)
+    valid = (
+        Example("x = 'a' 'b'\n"),
+        # libcst, the first release's second parser, gave up on this valid file.
+        Example("TEXT = (" + " ".join(['"a"'] * 6000) + ")\n", shown='TEXT = ("a" "a" ...)  # 6,000 parts\n'),
+    )
     invalid = (
         Example(
-            "ready = " + " and ".join(["True"] * 1100) + "\n",
+            "def deep():\n    return " + "lambda: " * 600 + "0\n",
             expected=(
-                "1:1: RVW001 file could not be analysed: its syntax nests more than 1000 levels deep, which would "
-                "crash libcst's parser; no other RVW rule checked it",
+                "1:1: RVW001 file could not be analysed: its syntax nests too deeply for radon's cyclomatic "
+                "complexity visitor; no other RVW rule checked it",
             ),
-            shown="ready = True and True and ... and True  # 1,100 operands, which libcst nests pairwise\n",
+            shown="def deep():\n    return lambda: lambda: ... lambda: 0  # 600 levels\n",
         ),
     )
 

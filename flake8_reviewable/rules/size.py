@@ -17,10 +17,11 @@ class FunctionLength(UnitRule):
     more code follows it there (`"..." % args`); a literal holding any name, call or f-string counts every
     line. A closing bracket on a line of its own holds code.
 
-    Every `def` and `async def` is measured, methods and nested functions included. A nested function is
-    reported on its own, and its lines also count in the function around it, because a reviewer reads them
-    there too. The finding sits on the `def` line, not on a decorator, and names the qualified name
-    (`Class.method`, `outer.inner`).
+    Every `def` and `async def` is measured, methods and nested functions included. A line belongs to its
+    innermost function: a function or class nested in another counts there as one line (its decorators
+    and signature included), and the nested function is measured on its own, so a decorator factory with a
+    90-line `wrapper` gets one finding, on `wrapper`. The finding sits on the `def` line, not on a
+    decorator, and names the qualified name (`Class.method`, `outer.inner`).
 
     ## Why is this bad?
     A reviewer has to hold a whole function in mind to judge it. The Google Python style guide asks to
@@ -42,6 +43,13 @@ class FunctionLength(UnitRule):
         return parse(text, DEFAULTS)  # 4
     ```
     `load` is 4 lines long.
+    ```python
+    def retry(times):
+        def decorator(function):    # 1 line of retry; decorator is measured on its own
+            ...
+        return decorator            # 2
+    ```
+    `retry` is 2 lines long.
 
     ## Options
     - `--max-function-length` (default 40): the most reviewable lines a function body may hold.
@@ -66,6 +74,18 @@ class FunctionLength(UnitRule):
             expected=(
                 "3:5: RVW101 function 'Store.load' is 5 lines long (> 3): split it so it can be reviewed in one "
                 "sitting",
+            ),
+        ),
+        Example(
+            "def retry(times):\n    def decorator(function):\n        def wrapper(*args):\n"
+            "            for attempt in range(times):\n                try:\n"
+            "                    return function(*args)\n                except OSError:\n"
+            "                    log(attempt)\n            raise Failed(times)\n"
+            "        return wrapper\n    return decorator\n",
+            options={"--max-function-length": 5},
+            expected=(
+                "3:9: RVW101 function 'retry.decorator.wrapper' is 6 lines long (> 5): split it so it can be "
+                "reviewed in one sitting",
             ),
         ),
     )
@@ -96,7 +116,9 @@ class ModuleLength(UnitRule):
 
     code = "RVW102"
     summary = "module longer than N reviewable lines"
-    message = "module is {value} lines long (> {limit}): split it into modules that can each be reviewed alone"
+    message = (
+        "module is {value} reviewable lines long (> {limit}): split it into modules that can each be reviewed alone"
+    )
     option = Option("--max-module-length", 1000, "most reviewable lines in a module (default: 1000)")
     valid = (Example('"""Docs."""\n\n# comment\nimport os\n\nprint(os.sep)\n', options={"--max-module-length": 2}),)
     invalid = (
@@ -104,7 +126,8 @@ class ModuleLength(UnitRule):
             "import os\n\n\ndef main():\n    print(os.sep)\n",
             options={"--max-module-length": 2},
             expected=(
-                "1:1: RVW102 module is 3 lines long (> 2): split it into modules that can each be reviewed alone",
+                "1:1: RVW102 module is 3 reviewable lines long (> 2): split it into modules that can each be "
+                "reviewed alone",
             ),
         ),
     )
