@@ -3,14 +3,18 @@
 An entry is keyed by the file's text and everything else that could change its facts (this plugin's own
 code, the Python and radon versions), so it can never be stale, only missing. Entries are JSON
 (never pickle: a cache folder committed by someone else must not run code), written to a temporary file
-and renamed into place, so a reader sees a whole entry or none. Anything unreadable is a miss; anything
-unwritable turns the cache off for the run. Nothing outside the cache folder is ever written.
+and renamed into place, so a reader sees a whole entry or none. Each entry starts with an HMAC of its key
+and bytes under this user's secret, so an entry this user did not write here is a miss (see ``trust``), and
+a folder git tracks anything in, or another user owns, is not used at all. Anything unreadable is a miss;
+anything unwritable turns the cache off for the run. Nothing outside the cache folder is ever written, but
+the secret (created once, outside every work tree).
 """
 from __future__ import annotations
 
 import dataclasses
 import functools
 import hashlib
+import hmac
 import json
 import os
 import sys
@@ -22,9 +26,12 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from flake8_reviewable.facts import FileFacts
+from flake8_reviewable.trust import entry_mac, load_secret, trusted_folder
 
 CACHE_DIR_NAME = ".reviewable_cache"
-_LAYOUT = "v2"
+_LAYOUT = "v3"  # v3: each entry is "<HMAC>\n<JSON>"
+# An entry that is a link (to /dev/zero, say) is not followed.
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
 
 
 @lru_cache(maxsize=1)
@@ -59,42 +66,54 @@ def cache_key(text: str, salt: str = "") -> str:
 class FactsCache:
     """Per-file facts under one folder; ``None`` from ``open`` when the folder cannot be used."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, secret: bytes | None = None) -> None:
         self.root = root
-        self.writable = True
+        self.secret = secret if secret is not None else load_secret()
+        self.writable = self.secret is not None
 
     @classmethod
-    def open(cls, root: Path) -> FactsCache | None:
-        """Use ``root``, creating it (with a ``.gitignore``) if it does not exist; never touch a non-folder."""
-        if root.exists() and not root.is_dir():
+    def open(cls, root: Path, secret: bytes | None = None) -> FactsCache | None:
+        """Use ``root``, creating it (with a ``.gitignore``) if it does not exist; never touch a non-folder,
+        a folder git tracks anything in or another user owns, nor any folder without a secret to sign with."""
+        cache = cls(root, secret)
+        if cache.secret is None or not trusted_folder(root, cache.secret):
             return None
-        cache = cls(root)
         if not root.exists():
-            cache._write_file(root / ".gitignore", "# Created by flake8-reviewable; safe to delete.\n*\n")
+            cache._write_file(root / ".gitignore", b"# Created by flake8-reviewable; safe to delete.\n*\n")
         return cache
 
     def _path(self, key: str) -> Path:
         return self.root / _LAYOUT / key[:2] / f"{key}.json"
 
     def load(self, text: str, kind: object = FileFacts, salt: str = "") -> typing.Any:
-        """The cached value (facts by default) for this text, or None when missing, unreadable or not ours."""
+        """The cached value (facts by default) for this text, or None when missing, unreadable or not
+        written by this user here (its HMAC does not match)."""
+        if self.secret is None:
+            return None
+        key = cache_key(text, salt)
         try:
-            data = json.loads(self._path(cache_key(text, salt)).read_text(encoding="utf-8"))
-            return decode(data, kind)
+            handle = os.open(self._path(key), _READ_FLAGS)
+            with os.fdopen(handle, "rb") as stream:
+                mac, _, body = stream.read().partition(b"\n")
+            if not hmac.compare_digest(mac, entry_mac(self.secret, key, body)):
+                return None
+            return decode(json.loads(body), kind)
         except (OSError, ValueError, TypeError):
             return None
 
     def store(self, text: str, value: object, salt: str = "") -> None:
         """Keep a value for this text; silently give up (for the whole run) where the folder is read-only."""
         if self.writable:
-            self._write_file(self._path(cache_key(text, salt)), json.dumps(_plain(value)))
+            key = cache_key(text, salt)
+            body = json.dumps(_plain(value)).encode("utf-8")
+            self._write_file(self._path(key), entry_mac(self.secret, key, body) + b"\n" + body)
 
-    def _write_file(self, path: Path, content: str) -> None:
+    def _write_file(self, path: Path, content: bytes) -> None:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
             try:
-                with os.fdopen(handle, "w", encoding="utf-8") as stream:
+                with os.fdopen(handle, "wb") as stream:
                     stream.write(content)
                 os.replace(temporary, path)
             finally:

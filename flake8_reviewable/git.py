@@ -421,3 +421,16 @@ def attributes(paths: Sequence[str], top: Path) -> dict[str, frozenset[str]]:
             if value in ("set", "true"):
                 found.setdefault(path, set()).add(attribute)
     return {path: frozenset(values) for path, values in found.items()}
+
+
+def tracks_anything_in(folder: Path) -> bool:
+    """Whether git tracks any file in ``folder`` (of whichever repository holds it, a submodule included):
+    a folder that came with a checkout holds what the change's author put there. False without git or
+    outside a repository; True when git cannot tell (say, it refuses a repository another user owns)."""
+    try:
+        result = _completed(["ls-files", "-z", "--", "."], folder)
+    except GitUnavailable:
+        return False
+    if result.returncode == 0:
+        return bool(result.stdout)
+    return b"not a git repository" not in result.stderr

@@ -4,7 +4,9 @@ An editor runs flake8 on every save; reading and fingerprinting the whole projec
 seconds on a large one. The windows of every project file live in one SQLite database in the cache folder,
 stamped with each file's size and modification time: a run stats the files, refreshes only those that
 changed, and looks up just the buffer's fingerprints. The database's name carries the plugin's code
-version, since a new version may fingerprint differently; paths are stored as the bytes the file system
+version, since a new version may fingerprint differently, and a tag only this user's secret gives (see
+``trust``): a store written by anyone else, or committed by a change's author, is never opened, since its
+rows are trusted as they are; one another user owns is refused too. Paths are stored as the bytes the file system
 uses, so that a name that is not valid UTF-8 is kept like any other.
 """
 from __future__ import annotations
@@ -16,6 +18,7 @@ from pathlib import Path
 
 from flake8_reviewable.cache import code_version
 from flake8_reviewable.duplication import Copy, ProjectIndex, Window
+from flake8_reviewable.trust import load_secret, owned_by_someone_else, store_tag
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS files (path BLOB PRIMARY KEY, stamp TEXT);
@@ -47,19 +50,24 @@ def _remove_older_stores(cache_root: Path, min_size: int, current: str) -> None:
 
 
 class StoredIndex:
-    """Windows of the project's files in ``project-<size>-<version>.sqlite3`` under the cache folder."""
+    """Windows of the project's files in ``project-<size>-<version>-<tag>.sqlite3`` under the cache folder."""
 
     def __init__(self, connection: sqlite3.Connection) -> None:
         self.connection = connection
 
     @classmethod
-    def open(cls, cache_root: Path, min_size: int) -> StoredIndex | None:
-        """The store, or None when the cache folder cannot hold it. A new version's store replaces the
-        stores earlier versions left for the same block size."""
-        name = f"project-{min_size}-{code_version()}.sqlite3"
+    def open(cls, cache_root: Path, min_size: int, secret: bytes | None = None) -> StoredIndex | None:
+        """The store, or None when the cache folder cannot hold it or there is no secret to name it by. A
+        new store replaces the stores earlier versions (or other secrets) left for the same block size."""
+        secret = secret if secret is not None else load_secret()
+        if secret is None:
+            return None
+        name = f"project-{min_size}-{code_version()}-{store_tag(secret)}.sqlite3"
         try:
             cache_root.mkdir(parents=True, exist_ok=True)
             is_new = not (cache_root / name).exists()
+            if owned_by_someone_else(cache_root / name):
+                return None
             connection = sqlite3.connect(cache_root / name, timeout=10)
             connection.executescript(_SCHEMA)
         except (OSError, sqlite3.Error):

@@ -117,5 +117,14 @@ def flake8(tmp_path: Path) -> Flake8Run:
 @pytest.fixture
 def flake8_api(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Flake8Api:
     """flake8 through its API, in this process, in an empty temporary folder: the same findings as the
-    ``flake8`` fixture without starting Python, flake8 and libcst again for every run."""
+    ``flake8`` fixture without starting Python and flake8 again for every run."""
     return Flake8Api(tmp_path, monkeypatch, capsys)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def private_secret_folder(tmp_path_factory: pytest.TempPathFactory):
+    """Keep the cache's secret (see ``flake8_reviewable.trust``) in a folder of the test session, never in
+    the real ``~/.cache``; every flake8 of the session, in process or not, shares it."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("user-cache")))
+        yield

@@ -11,6 +11,7 @@ import pytest
 
 from flake8_reviewable.cache import FactsCache, cache_key
 from flake8_reviewable.rules import ALL_RULES
+from flake8_reviewable.trust import entry_mac, load_secret
 
 SOURCE = "def load(path):\n" + "".join(f"    step_{n} = path\n" for n in range(45)) + "    return path\n"
 
@@ -22,7 +23,18 @@ def entries(folder) -> list:
 def facts_entry(folder, text: str):
     """The cache file holding the facts of ``text`` (entries are positional JSON: see cache._plain)."""
     key = cache_key(text)
-    return folder / ".reviewable_cache" / "v2" / key[:2] / f"{key}.json"
+    return folder / ".reviewable_cache" / "v3" / key[:2] / f"{key}.json"
+
+
+def entry_data(folder, text: str) -> list:
+    """The JSON of the facts entry of ``text``, after the line of its HMAC."""
+    return json.loads(facts_entry(folder, text).read_bytes().partition(b"\n")[2])
+
+
+def rewrite_entry(folder, text: str, data: list) -> None:
+    """Make ``data`` the facts entry of ``text``, signed with this user's secret: an entry the cache trusts."""
+    body = json.dumps(data).encode()
+    facts_entry(folder, text).write_bytes(entry_mac(load_secret(), cache_key(text), body) + b"\n" + body)
 
 
 def test_every_rule_example_gives_the_same_output_cold_and_warm(flake8_api) -> None:
@@ -40,10 +52,9 @@ def test_every_rule_example_gives_the_same_output_cold_and_warm(flake8_api) -> N
 def test_warm_run_reads_the_cache_instead_of_measuring(flake8_api) -> None:
     flake8_api.write("a.py", SOURCE)
     assert len(flake8_api("--select=RVW101", "a.py")) == 1
-    entry = facts_entry(flake8_api.folder, SOURCE)
-    data = json.loads(entry.read_text())
+    data = entry_data(flake8_api.folder, SOURCE)
     data[1][0][2] = 99  # FileFacts.functions[0].length
-    entry.write_text(json.dumps(data))
+    rewrite_entry(flake8_api.folder, SOURCE, data)
     assert "is 99 lines long" in flake8_api("--select=RVW101", "a.py")[0]
 
 
@@ -54,7 +65,7 @@ def test_corrupt_entry_is_ignored_and_rewritten(flake8_api, garbage: str) -> Non
     entry = facts_entry(flake8_api.folder, SOURCE)
     entry.write_text(garbage, encoding="latin-1")
     assert flake8_api("--select=RVW", "a.py") == expected
-    assert json.loads(entry.read_text())[1][0][2] == 46
+    assert entry_data(flake8_api.folder, SOURCE)[1][0][2] == 46
 
 
 def test_no_cache_option_writes_nothing(flake8_api) -> None:
@@ -96,10 +107,9 @@ def read_only_command(cache) -> list[str]:
 def test_read_only_cache_is_still_read_and_never_written(flake8, flake8_api) -> None:
     flake8.write("a.py", SOURCE)
     flake8_api("--select=RVW", "a.py")
-    entry = facts_entry(flake8.folder, SOURCE)
-    data = json.loads(entry.read_text())
+    data = entry_data(flake8.folder, SOURCE)
     data[1][0][2] = 99  # a length only the cache can give: proves the entry is read
-    entry.write_text(json.dumps(data))
+    rewrite_entry(flake8.folder, SOURCE, data)
     flake8.write("b.py", SOURCE.replace("load", "save"))
     cache = flake8.folder / ".reviewable_cache"
     before = sorted(cache.rglob("*"))
