@@ -76,6 +76,15 @@ ALTERNATIVES = {
     "RVW204": (1, 2, 3),
     "RVW102": (500, 1000, 1500, 2000),
 }
+# Several limits moved at once, shown against the defaults: the smallest steps and the loosest tried.
+CANDIDATES = (
+    {"RVW202": 20},
+    {"RVW202": 25},
+    {"RVW101": 50, "RVW202": 20},
+    {"RVW101": 50, "RVW202": 25, "RVW203": 20},
+    {"RVW101": 60, "RVW201": 5, "RVW202": 25, "RVW203": 20, "RVW204": 3},
+    {"RVW101": 80, "RVW201": 5, "RVW202": 35, "RVW203": 30, "RVW204": 3},
+)
 # How far above its default a single limit is searched when the budget is exceeded.
 SEARCH_FACTOR = 3
 LARGEST_MODULES_SHOWN = 5
@@ -440,6 +449,27 @@ def sensitivity_section(corpora: Sequence[Corpus]) -> str:
     )
 
 
+def candidate_label(change: Settings) -> str:
+    return ", ".join(f"`{RULES[code].option.flag}={limit}`" for code, limit in change.items())
+
+
+def candidate_cell(corpus: Corpus, settings: Settings) -> str:
+    share = corpus.share(len(corpus.union(settings)))
+    return share if corpus.within_budget(settings) else f"**{share}**"
+
+
+def candidates_section(corpora: Sequence[Corpus]) -> str:
+    header = ("part", "defaults", *(candidate_label(change) for change in CANDIDATES))
+    rows = [(corpus.name, *(candidate_cell(corpus, {**DEFAULTS, **change}) for change in ({}, *CANDIDATES)))
+            for corpus in corpora]
+    return (
+        "## Several limits moved at once\n\n"
+        "Each cell: share of the part's functions reported by at least one rule with those limits (the limits not "
+        f"named stay at their defaults); over {MAX_UNION_PERCENT}% in bold.\n\n"
+        + table(header, rows)
+    )
+
+
 def module_row(corpus: Corpus) -> tuple[object, ...]:
     lengths = sorted(facts.module.length for _, facts in corpus.modules)
     deciles = statistics.quantiles(lengths, n=100, method="inclusive")
@@ -562,6 +592,7 @@ def render(loaded: Sequence[Loaded], elapsed: float, jobs: int, notes: str) -> s
         lambda: corpora_section(corpora, loaded),
         lambda: defaults_section(corpora),
         lambda: sensitivity_section(corpora),
+        lambda: candidates_section(corpora),
         lambda: module_section(corpora),
         versions_section,
         lambda: reproduce_section(elapsed, jobs),
