@@ -401,7 +401,8 @@ def verdict_section(corpora: Sequence[Corpus]) -> str:
     over = [c for c in corpora if not c.within_budget(DEFAULTS)]
     if not over:
         return f"## Verdict\n\nEvery corpus is within the {MAX_UNION_PERCENT}% budget at the defaults.\n"
-    lines = ["## Verdict\n\n", *(over_budget_text(c) for c in over)]
+    within = ", ".join(c.name for c in corpora if c.within_budget(DEFAULTS)) or "none"
+    lines = ["## Verdict\n\n", *(over_budget_text(c) for c in over), f"- Within budget: {within}.\n"]
     lines.append(
         "\nThe defaults are **not** changed by this page: the design says a default changes only with data and a "
         "decision. The smallest change of a single limit (the others at their defaults) that brings every corpus "
