@@ -21,18 +21,45 @@ import tarfile
 import time
 import tokenize
 import warnings
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from importlib import metadata
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from flake8_reviewable.facts import FileFacts
 from flake8_reviewable.metrics import measure
-from flake8_reviewable.rules import ALL_RULES
+from flake8_reviewable.rules import ALL_RULES, Rule
 
 REPO = Path(__file__).resolve().parents[2]
-CORPORA = (("django", "5.2.19"), ("flask", "3.1.3"), ("requests", "2.34.2"))
+
+
+@dataclass(frozen=True)
+class Pin:
+    """One reference corpus: a pinned sdist, the folders of it that hold the package's own code, its style."""
+
+    name: str
+    version: str
+    source: tuple[str, ...]
+    style: str
+
+
+CORPORA = (
+    Pin("django", "5.2.19", ("django",), "web framework, large, long-lived"),
+    Pin("flask", "3.1.3", ("src",), "web micro-framework"),
+    Pin("requests", "2.34.2", ("src",), "HTTP client, small"),
+    Pin("rich", "13.9.4", ("rich",), "terminal rendering (its sdist ships no tests)"),
+    Pin("attrs", "24.3.0", ("src",), "class decorators that generate code"),
+    Pin("httpx", "0.28.1", ("httpx",), "sync and async HTTP client, fully typed"),
+    Pin("click", "8.1.8", ("src",), "command-line interface library"),
+    Pin("pytest", "8.3.4", ("src",), "test tool and plugin host"),
+    Pin("lark", "1.2.2", ("lark",), "parser generator (Earley, LALR)"),
+    Pin("xarray", "2024.11.0", ("xarray",), "data library: labelled N-dimensional arrays"),
+)
+# A file is a test when a folder on its path has one of these names, or when its own name matches below.
+# The plugin's change rules use test/tests; pytest keeps its own tests in testing/.
+TEST_FOLDERS = frozenset({"test", "tests", "testing"})
+SOURCE, TESTS = "source", "tests"
 RULES = {rule.code: rule for rule in ALL_RULES}
 FUNCTION_CODES = ("RVW101", "RVW201", "RVW202", "RVW203", "RVW204")
 MODULE_CODE = "RVW102"
@@ -49,10 +76,22 @@ ALTERNATIVES = {
     "RVW204": (1, 2, 3),
     "RVW102": (500, 1000, 1500, 2000),
 }
+# Several limits moved at once, shown against the defaults: the smallest steps and the loosest tried.
+CANDIDATES = (
+    {"RVW202": 20},
+    {"RVW202": 25},
+    {"RVW101": 50, "RVW202": 20},
+    {"RVW101": 50, "RVW202": 25, "RVW203": 20},
+    {"RVW101": 60, "RVW201": 5, "RVW202": 25, "RVW203": 20, "RVW204": 3},
+    {"RVW101": 80, "RVW201": 5, "RVW202": 35, "RVW203": 30, "RVW204": 3},
+)
 # How far above its default a single limit is searched when the budget is exceeded.
 SEARCH_FACTOR = 3
 LARGEST_MODULES_SHOWN = 5
-PACKAGES = ("flake8-reviewable", "flake8", "libcst", "radon")
+PACKAGES = ("flake8-reviewable", "flake8", "radon")
+# The hand-written part of the page (the review of the findings over budget), kept when the page is rewritten.
+NOTES_START = "<!-- Written by hand: calibrate.py keeps this section as it is. -->"
+NOTES_END = "<!-- End of the hand-written section. -->"
 
 Settings = Mapping[str, int]
 
@@ -60,15 +99,15 @@ Settings = Mapping[str, int]
 # ---------------------------------------------------------------------------------------------- corpora
 
 
-def find_sdist(corpus_dir: Path, name: str, version: str) -> Path | None:
-    """The downloaded sdist of ``name==version``, whatever case the registry gave its file name."""
-    wanted = f"{name}-{version}.tar.gz"
+def find_sdist(corpus_dir: Path, pin: Pin) -> Path | None:
+    """The downloaded sdist of the pin, whatever case the registry gave its file name."""
+    wanted = f"{pin.name}-{pin.version}.tar.gz"
     return next((path for path in corpus_dir.glob("*.tar.gz") if path.name.lower() == wanted), None)
 
 
 def download(corpus_dir: Path) -> None:
     """Fetch the pinned sdists that are not in ``corpus_dir`` yet, with pip."""
-    missing = [f"{name}=={version}" for name, version in CORPORA if not find_sdist(corpus_dir, name, version)]
+    missing = [f"{pin.name}=={pin.version}" for pin in CORPORA if not find_sdist(corpus_dir, pin)]
     if not missing:
         return
     corpus_dir.mkdir(parents=True, exist_ok=True)
@@ -88,10 +127,24 @@ def extract(sdist: Path) -> Path:
     return root
 
 
-def corpus_roots(corpus_dir: Path) -> list[Path]:
-    """The extracted source tree of every pinned corpus, downloaded and extracted when missing."""
+def corpus_roots(corpus_dir: Path) -> list[tuple[Pin, Path]]:
+    """Each pin with its extracted source tree, downloaded and extracted when missing."""
     download(corpus_dir)
-    return [extract(find_sdist(corpus_dir, name, version)) for name, version in CORPORA]
+    return [(pin, extract(find_sdist(corpus_dir, pin))) for pin in CORPORA]
+
+
+def is_test(relative: PurePosixPath) -> bool:
+    """Tests: under a test/tests/testing folder, or named test_*.py, *_test.py or conftest.py."""
+    name = relative.name
+    named = name.startswith("test_") or name.endswith("_test.py") or name == "conftest.py"
+    return named or not TEST_FOLDERS.isdisjoint(relative.parts[:-1])
+
+
+def kind_of(relative: PurePosixPath, pin: Pin) -> str | None:
+    """``TESTS``, ``SOURCE`` (the package's own folders), or None for the rest (docs, examples, scripts)."""
+    if is_test(relative):
+        return TESTS
+    return SOURCE if relative.parts[0] in pin.source else None
 
 
 # ---------------------------------------------------------------------------------------------- measurement
@@ -112,12 +165,14 @@ def measure_file(path: Path) -> FileFacts | str:
 
 @dataclass
 class Corpus:
-    """One measured code base. Each function is kept as a file holding only it, so a rule's ``check`` on
-    it says whether flake8 would flag that function; each module is kept without its functions."""
+    """One measured part (source or tests) of a code base. Each function is kept as a file holding only it,
+    so a rule's ``check`` on it says whether flake8 would flag that function; each module is kept without
+    its functions. ``origins[i]`` is ``path:line`` of function ``i``."""
 
     name: str
     files: int
     functions: tuple[FileFacts, ...]
+    origins: tuple[str, ...]
     modules: tuple[tuple[str, FileFacts], ...]
     skipped: tuple[tuple[str, str], ...]
     unanalysable: tuple[tuple[str, str], ...]
@@ -151,29 +206,66 @@ class Corpus:
         return percent(count, len(self.functions))
 
 
-def flagged_indices(units: Iterable[FileFacts], code: str, limit: int) -> Iterable[int]:
-    """Where the rule, built exactly as the plugin builds it, yields a finding."""
+def rule_at(code: str, limit: int) -> Rule:
+    """The rule, built exactly as the plugin builds it, with this limit."""
     rule_class = RULES[code]
-    rule = rule_class({rule_class.option.dest: limit})
+    return rule_class({rule_class.option.dest: limit})
+
+
+def flagged_indices(units: Iterable[FileFacts], code: str, limit: int) -> Iterable[int]:
+    """Where the rule yields a finding."""
+    rule = rule_at(code, limit)
     return (index for index, facts in enumerate(units) if any(rule.check(facts)))
 
 
-def load_corpus(root: Path, jobs: int) -> Corpus:
-    """Measure every ``.py`` file under ``root``, tests included."""
-    paths = sorted(root.rglob("*.py"))
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        results = list(pool.map(measure_file, paths, chunksize=8))
-    functions, modules, skipped, unanalysable = [], [], [], []
-    for path, result in zip(paths, results):
-        relative = path.relative_to(root).as_posix()
+@dataclass
+class Measured:
+    """What measuring one sdist found, file by file, before it is split into source and tests."""
+
+    files: list[str] = field(default_factory=list)
+    functions: list[FileFacts] = field(default_factory=list)
+    origins: list[str] = field(default_factory=list)
+    modules: list[tuple[str, FileFacts]] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    unanalysable: list[tuple[str, str]] = field(default_factory=list)
+
+    def add(self, relative: str, result: FileFacts | str) -> None:
+        self.files.append(relative)
         if isinstance(result, str):
-            skipped.append((relative, result))
+            self.skipped.append((relative, result))
         elif result.failure:
-            unanalysable.append((relative, result.failure.reason))
+            self.unanalysable.append((relative, result.failure.reason))
         else:
-            functions.extend(FileFacts(module=None, functions=(unit,)) for unit in result.functions)
-            modules.append((relative, FileFacts(module=result.module, functions=())))
-    return Corpus(root.name, len(paths), tuple(functions), tuple(modules), tuple(skipped), tuple(unanalysable))
+            self.functions.extend(FileFacts(module=None, functions=(unit,)) for unit in result.functions)
+            self.origins.extend(f"{relative}:{unit.position.line}" for unit in result.functions)
+            self.modules.append((relative, FileFacts(module=result.module, functions=())))
+
+    def corpus(self, name: str) -> Corpus:
+        return Corpus(name, len(self.files), tuple(self.functions), tuple(self.origins), tuple(self.modules),
+                      tuple(self.skipped), tuple(self.unanalysable))
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """One sdist, measured: its source and (when it ships them) its tests, and the files left out."""
+
+    pin: Pin
+    parts: tuple[Corpus, ...]
+    left_out: int
+
+
+def load_corpus(pin: Pin, root: Path, jobs: int) -> Loaded:
+    """Measure the sdist's source and test files, each part on its own."""
+    paths = sorted(root.rglob("*.py"))
+    kinds = [kind_of(PurePosixPath(path.relative_to(root).as_posix()), pin) for path in paths]
+    chosen = [(path, kind) for path, kind in zip(paths, kinds) if kind]
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        results = list(pool.map(measure_file, [path for path, _ in chosen], chunksize=8))
+    measured = {SOURCE: Measured(), TESTS: Measured()}
+    for (path, kind), result in zip(chosen, results):
+        measured[kind].add(path.relative_to(root).as_posix(), result)
+    parts = tuple(measured[kind].corpus(f"{pin.name} {kind}") for kind in (SOURCE, TESTS) if measured[kind].files)
+    return Loaded(pin, parts, len(paths) - len(chosen))
 
 
 # ---------------------------------------------------------------------------------------------- analysis
@@ -189,8 +281,7 @@ def limits_shown(code: str) -> list[int]:
 
 def module_flagged(corpus: Corpus, code: str, limit: int) -> list[tuple[str, int]]:
     """(path, reviewable lines) of the modules the rule reports at ``limit``, longest first."""
-    rule_class = RULES[code]
-    rule = rule_class({rule_class.option.dest: limit})
+    rule = rule_at(code, limit)
     hits = [(path, facts.module.length) for path, facts in corpus.modules if any(rule.check(facts))]
     return sorted(hits, key=lambda hit: (-hit[1], hit[0]))
 
@@ -231,10 +322,6 @@ def option_label(code: str) -> str:
     return f"{code} `{RULES[code].option.flag}`"
 
 
-def corpus_row(label: str, corpora: Sequence[Corpus], value: Callable[[Corpus], object]) -> tuple[object, ...]:
-    return (label, *(value(corpus) for corpus in corpora))
-
-
 def exclusion_notes(corpora: Sequence[Corpus]) -> list[str]:
     """One line per file left out of the function counts, with the reason."""
     notes = [f"- {c.name}: skipped `{path}` ({reason})" for c in corpora for path, reason in c.skipped]
@@ -242,22 +329,27 @@ def exclusion_notes(corpora: Sequence[Corpus]) -> list[str]:
     return notes
 
 
-def corpora_section(corpora: Sequence[Corpus]) -> str:
-    rows = [
-        corpus_row("`.py` files", corpora, lambda c: f"{c.files:,}"),
-        corpus_row("skipped: Python cannot parse them", corpora, lambda c: len(c.skipped)),
-        corpus_row("RVW001: libcst cannot parse them", corpora, lambda c: len(c.unanalysable)),
-        corpus_row("functions and methods, nested ones included", corpora, lambda c: f"{len(c.functions):,}"),
-        corpus_row("of which not nested (scored by RVW202)", corpora, lambda c: f"{c.scored_for_cognitive:,}"),
-    ]
+def measured_row(corpus: Corpus) -> tuple[object, ...]:
+    return (corpus.name, f"{corpus.files:,}", len(corpus.skipped), len(corpus.unanalysable),
+            f"{len(corpus.functions):,}", f"{corpus.scored_for_cognitive:,}")
+
+
+def corpora_section(corpora: Sequence[Corpus], loaded: Sequence[Loaded]) -> str:
+    header = ("part", "`.py` files", "skipped: Python cannot parse them", "RVW001: could not be analysed",
+              "functions and methods, nested ones included", "of which not nested (scored by RVW202)")
+    left_out = ", ".join(f"{item.pin.name} {item.left_out}" for item in loaded)
+    no_tests = [item.pin.name for item in loaded if len(item.parts) < 2]
+    text = "## What was measured\n\n" + table(header, (measured_row(c) for c in corpora))
+    text += f"\nFiles neither source nor tests (docs, examples, benchmarks, scripts), not measured: {left_out}.\n"
+    if no_tests:
+        text += f"Shipping no test files in the sdist: {', '.join(no_tests)}.\n"
     notes = exclusion_notes(corpora)
-    text = "## What was measured\n\n" + table(("", *(c.name for c in corpora)), rows)
     return text + ("\n" + "\n".join(notes) + "\n" if notes else "")
 
 
 def defaults_cell(corpus: Corpus, code: str) -> str:
     count = len(corpus.flagged(code, DEFAULTS[code]))
-    return f"{corpus.share(count)} ({count:,}; {corpus.alone(code):,} alone)"
+    return f"{corpus.share(count)} ({count:,}; {corpus.alone(code):,})"
 
 
 def union_cell(corpus: Corpus) -> str:
@@ -267,13 +359,14 @@ def union_cell(corpus: Corpus) -> str:
 
 
 def defaults_section(corpora: Sequence[Corpus]) -> str:
-    rows = [(option_label(code), DEFAULTS[code], *(defaults_cell(c, code) for c in corpora)) for code in FUNCTION_CODES]
-    rows.append((f"at least one of them (budget: {MAX_UNION_PERCENT}%)", "", *(union_cell(c) for c in corpora)))
+    header = ("part", *(f"{option_label(code)} > {DEFAULTS[code]}" for code in FUNCTION_CODES),
+              f"at least one of them (budget: {MAX_UNION_PERCENT}%)")
+    rows = ((c.name, *(defaults_cell(c, code) for code in FUNCTION_CODES), union_cell(c)) for c in corpora)
     return (
         "## Share of functions flagged at the defaults\n\n"
-        "Each cell: share of the corpus's functions the rule reports (count; how many of those no other rule "
+        "Each rule's cell: share of the part's functions the rule reports (count; how many of those no other rule "
         "reports, which is what the rule's default costs the budget).\n\n"
-        + table(("rule", "default", *(c.name for c in corpora)), rows)
+        + table(header, rows)
     )
 
 
@@ -308,7 +401,8 @@ def verdict_section(corpora: Sequence[Corpus]) -> str:
     over = [c for c in corpora if not c.within_budget(DEFAULTS)]
     if not over:
         return f"## Verdict\n\nEvery corpus is within the {MAX_UNION_PERCENT}% budget at the defaults.\n"
-    lines = ["## Verdict\n\n", *(over_budget_text(c) for c in over)]
+    within = ", ".join(c.name for c in corpora if c.within_budget(DEFAULTS)) or "none"
+    lines = ["## Verdict\n\n", *(over_budget_text(c) for c in over), f"- Within budget: {within}.\n"]
     lines.append(
         "\nThe defaults are **not** changed by this page: the design says a default changes only with data and a "
         "decision. The smallest change of a single limit (the others at their defaults) that brings every corpus "
@@ -340,17 +434,40 @@ def sensitivity_cell(corpus: Corpus, code: str, limit: int) -> str:
     return f"{share} / {union}"
 
 
+def sensitivity_table(corpora: Sequence[Corpus], code: str) -> str:
+    limits = limits_shown(code)
+    header = ("part", *(f"**{limit}** (default)" if limit == DEFAULTS[code] else str(limit) for limit in limits))
+    rows = ((c.name, *(sensitivity_cell(c, code, limit) for limit in limits)) for c in corpora)
+    return f"### {option_label(code)}\n\n" + table(header, rows)
+
+
 def sensitivity_section(corpora: Sequence[Corpus]) -> str:
-    rows = []
-    for code in FUNCTION_CODES:
-        for limit in limits_shown(code):
-            label = f"**{limit}** (default)" if limit == DEFAULTS[code] else str(limit)
-            rows.append((option_label(code), label, *(sensitivity_cell(c, code, limit) for c in corpora)))
     return (
         "## Sensitivity: the effect of another limit\n\n"
         "Each cell: share of functions the rule reports at that limit / share reported by at least one rule when "
         "only this limit changes and the others stay at their defaults.\n\n"
-        + table(("rule", "limit", *(c.name for c in corpora)), rows)
+        + "\n".join(sensitivity_table(corpora, code) for code in FUNCTION_CODES)
+    )
+
+
+def candidate_label(change: Settings) -> str:
+    return ", ".join(f"`{RULES[code].option.flag}={limit}`" for code, limit in change.items())
+
+
+def candidate_cell(corpus: Corpus, settings: Settings) -> str:
+    share = corpus.share(len(corpus.union(settings)))
+    return share if corpus.within_budget(settings) else f"**{share}**"
+
+
+def candidates_section(corpora: Sequence[Corpus]) -> str:
+    header = ("part", "defaults", *(candidate_label(change) for change in CANDIDATES))
+    rows = [(corpus.name, *(candidate_cell(corpus, {**DEFAULTS, **change}) for change in ({}, *CANDIDATES)))
+            for corpus in corpora]
+    return (
+        "## Several limits moved at once\n\n"
+        "Each cell: share of the part's functions reported by at least one rule with those limits (the limits not "
+        f"named stay at their defaults); over {MAX_UNION_PERCENT}% in bold.\n\n"
+        + table(header, rows)
     )
 
 
@@ -370,13 +487,13 @@ def module_limits() -> list[int]:
 
 def module_section(corpora: Sequence[Corpus]) -> str:
     limit = DEFAULTS[MODULE_CODE]
-    header = ("corpus", "modules", "median", "p90", "p99", "max", f"> {limit} (default)",
+    header = ("part", "modules", "median", "p90", "p99", "max", f"> {limit} (default)",
               *(f"> {other}" for other in module_limits()), f"RVW201 on module-level code (> {DEFAULTS[NESTING_CODE]})")
     largest = []
     for corpus in corpora:
         hits = module_flagged(corpus, MODULE_CODE, limit)[:LARGEST_MODULES_SHOWN]
-        listed = ", ".join(f"`{path}` ({length:,})" for path, length in hits) or "none"
-        largest.append(f"- {corpus.name}: {listed}\n")
+        listed = ", ".join(f"`{path}` ({length:,})" for path, length in hits)
+        largest.extend([f"- {corpus.name}: {listed}\n"] if hits else [])
     return (
         f"## Module length ({option_label(MODULE_CODE)}, default {limit})\n\n"
         "Reviewable lines per module (percentiles), and the share of modules over each limit. The last column "
@@ -404,36 +521,51 @@ def versions_section() -> str:
     rows = [(package, metadata.version(package)) for package in PACKAGES]
     rows.append(("flake8-reviewable commit", git_revision()))
     rows.append(("Python", f"{platform.python_implementation()} {platform.python_version()}"))
-    rows.extend((f"corpus {name}", f"`{name}=={version}` (sdist)") for name, version in CORPORA)
     return "## Versions\n\n" + table(("what", "version"), rows)
 
 
 def reproduce_section(elapsed: float, jobs: int) -> str:
-    pins = " ".join(f"{name}=={version}" for name, version in CORPORA)
+    pins = " ".join(f"{pin.name}=={pin.version}" for pin in CORPORA)
     return (
         "## How to reproduce\n\n"
         "From the repository root, in a virtual environment where the plugin is installed "
         "(`pip install -e .`):\n\n"
         "```\npython docs/scripts/calibrate.py            # options: --corpus-dir .corpora --output "
-        "docs/calibration.md --jobs N\n```\n\n"
+        "docs/calibration.md --jobs N\n"
+        "python docs/scripts/calibrate.py --list 'rich source'   # every finding of one part, as flake8 words it\n"
+        "```\n\n"
         "The script downloads the pinned sdists into `.corpora/` (git-ignored) when they are missing, as\n"
         f"`python -m pip download --no-deps --no-binary :all: -d .corpora {pins}`, extracts them there, measures "
-        "every `.py` file (tests included), prints this page and writes it to `docs/calibration.md`. Each share is "
-        "what the rule classes' own `check` report, built with the limit exactly as the flake8 plugin builds them. "
+        "the source and test files of each, prints this page and writes it to `docs/calibration.md`, keeping the "
+        "hand-written section as it is. Each share is what the rule classes' own `check` report, built with the "
+        "limit exactly as the flake8 plugin builds them. "
         f"Downloading (when needed) and measuring took {elapsed:.0f} s with {jobs} worker processes.\n"
     )
 
 
+def corpora_table() -> str:
+    rows = ((f"`{pin.name}=={pin.version}`", pin.style, ", ".join(f"`{folder}/`" for folder in pin.source))
+            for pin in CORPORA)
+    return table(("corpus (sdist)", "style", "source: non-test files under"), rows)
+
+
 INTRO = f"""# Calibration of the defaults
 
-<!-- Generated by `python docs/scripts/calibrate.py`; do not edit by hand. -->
+<!-- Generated by `python docs/scripts/calibrate.py`, except the section it marks as written by hand. -->
 
 A default that flags more than a few percent of a well-reviewed code base's functions is noise, and people switch
 noisy checks off. The project's budget: every function-level rule together
 ({", ".join(FUNCTION_CODES)}) flags at most {MAX_UNION_PERCENT}% of the functions of each reference
-corpus. The reference corpora are three well-reviewed projects of different sizes, each the sdist of a pinned
-release from PyPI, tests included: {", ".join(f"`{name}=={version}`" for name, version in CORPORA)}. The script
+corpus, in its source and in its tests, each on its own. The reference corpora are {len(CORPORA)} well-reviewed,
+pure-Python projects of different styles and sizes, each the sdist of a pinned release from PyPI. The script
 downloads them with pip when it runs; their sources are never committed.
+
+{corpora_table()}
+Each corpus is measured in two parts. **Tests**: every `.py` file under a folder named `test`, `tests` or
+`testing`, or named `test_*.py`, `*_test.py` or `conftest.py` (the plugin's own rule for a change's tests, plus
+`testing/`, where pytest keeps its tests; test helpers shipped inside a package, such as `django/test/` and
+`xarray/testing/`, count as tests by this rule). **Source**: every other `.py` file under the package's own
+folders listed above. The rest of the sdist (docs, examples, benchmarks, build scripts) is not measured.
 
 What counts as a function: every `def` and `async def`, methods and nested functions included, as flake8 reports
 them. RVW202 scores only functions not nested in another (nested ones are folded into the enclosing function), but
@@ -442,13 +574,26 @@ functions; they are counted with the modules below. These are the plugin's own m
 rule classes flake8 runs (not an approximation of reviewable lines).
 """
 
+NOTES_PLACEHOLDER = "## Review of the findings over budget\n\nNot written yet.\n"
 
-def render(corpora: Sequence[Corpus], elapsed: float, jobs: int) -> str:
+
+def kept_notes(output: Path) -> str:
+    """The hand-written section of the page as it is now, markers included."""
+    text = output.read_text(encoding="utf-8") if output.is_file() else ""
+    start, end = text.find(NOTES_START), text.find(NOTES_END)
+    body = text[start + len(NOTES_START):end].strip("\n") if 0 <= start < end else NOTES_PLACEHOLDER.strip("\n")
+    return f"{NOTES_START}\n\n{body}\n\n{NOTES_END}\n"
+
+
+def render(loaded: Sequence[Loaded], elapsed: float, jobs: int, notes: str) -> str:
+    corpora = [part for item in loaded for part in item.parts]
     sections: list[Callable[[], str]] = [
         lambda: verdict_section(corpora),
-        lambda: corpora_section(corpora),
+        lambda: notes,
+        lambda: corpora_section(corpora, loaded),
         lambda: defaults_section(corpora),
         lambda: sensitivity_section(corpora),
+        lambda: candidates_section(corpora),
         lambda: module_section(corpora),
         versions_section,
         lambda: reproduce_section(elapsed, jobs),
@@ -456,23 +601,48 @@ def render(corpora: Sequence[Corpus], elapsed: float, jobs: int) -> str:
     return "\n".join([INTRO, *(section() for section in sections)])
 
 
+def findings_of(corpus: Corpus) -> Iterator[str]:
+    """Every function-level finding of the part at the defaults, as ``path:line: CODE message``."""
+    rules = [rule_at(code, DEFAULTS[code]) for code in FUNCTION_CODES]
+    for index in sorted(corpus.union(DEFAULTS)):
+        path = corpus.origins[index].rsplit(":", 1)[0]
+        for rule in rules:
+            found = rule.check(corpus.functions[index])
+            yield from (f"{path}:{item.position.line}:{item.position.col + 1}: {item.message}" for item in found)
+
+
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus-dir", type=Path, default=REPO / ".corpora", help="where the sdists are kept")
     parser.add_argument("--output", type=Path, default=REPO / "docs" / "calibration.md", help="page to write")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="worker processes for measuring")
+    parser.add_argument("--list", metavar="PART", help="print the findings of one part ('rich source') instead")
     return parser.parse_args(argv)
+
+
+def list_findings(loaded: Sequence[Loaded], name: str) -> int:
+    parts = {part.name: part for item in loaded for part in item.parts}
+    if name not in parts:
+        print(f"no part named {name!r}; the parts: {', '.join(parts)}", file=sys.stderr)
+        return 2
+    sys.stdout.writelines(f"{line}\n" for line in findings_of(parts[name]))
+    return 0
 
 
 def main(argv: Sequence[str]) -> int:
     args = parse_args(argv)
     started = time.perf_counter()
-    corpora = [load_corpus(root, args.jobs) for root in corpus_roots(args.corpus_dir.resolve())]
-    page = render(corpora, time.perf_counter() - started, args.jobs)
+    pins = corpus_roots(args.corpus_dir.resolve())
+    if args.list:
+        pins = [(pin, root) for pin, root in pins if args.list.startswith(f"{pin.name} ")]
+    loaded = [load_corpus(pin, root, args.jobs) for pin, root in pins]
+    if args.list:
+        return list_findings(loaded, args.list)
+    page = render(loaded, time.perf_counter() - started, args.jobs, kept_notes(args.output))
     sys.stdout.write(page)
     args.output.write_text(page, encoding="utf-8")
     print(f"wrote {args.output} in {time.perf_counter() - started:.1f} s", file=sys.stderr)
-    return 0 if all(corpus.within_budget(DEFAULTS) for corpus in corpora) else 1
+    return 0 if all(part.within_budget(DEFAULTS) for item in loaded for part in item.parts) else 1
 
 
 if __name__ == "__main__":
