@@ -77,3 +77,14 @@ def test_module_length_says_reviewable_lines(flake8) -> None:
         "a.py:1:1: RVW102 module is 12 reviewable lines long (> 10): split it into modules that can each be "
         "reviewed alone",
     ]
+
+
+def test_cognitive_names_each_nested_function_once(flake8_api) -> None:
+    # attrs' _make.py defines 'pipe_converter' in two branches; the message named it twice.
+    flake8_api.write("a.py", "def make(fast):\n    if fast:\n        def convert(x):\n            if x:\n"
+                     "                return x\n    else:\n        def convert(x):\n            if x:\n"
+                     "                return -x\n    return convert\n")
+    assert flake8_api("--select=RVW202", "--max-cognitive-complexity=1", "a.py") == [
+        "a.py:1:1: RVW202 function 'make' (its nested 'convert' included) has cognitive complexity 8 (> 1), most "
+        "from lines 4 (+3), 8 (+3), 2 (+1): flatten or extract those parts",
+    ]
