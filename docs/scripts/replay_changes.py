@@ -33,7 +33,6 @@ import argparse
 import hashlib
 import json
 import re
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -278,11 +277,10 @@ def summarize(results: Mapping[str, object]) -> dict[str, object]:
         "fingerprint": results["fingerprint"],
         "plugin": f"{results['plugin']} ({results['plugin_commit']})",
         "date": results["date"],
-        "run_seconds": results["run_seconds"],
+        "seconds": round(sum(item["seconds"] for item in commits)),
         "prs": len(commits),
         "with_python": sum(1 for item in commits if item["python_files"]),
         "errors": [item["sha"][:10] for item in commits if item["error"]],
-        "median_seconds": statistics.median(item["seconds"] for item in commits) if commits else 0,
         "fired": fired,
     }
 
@@ -372,11 +370,11 @@ def run_notes(data: Mapping[str, Mapping[str, Mapping[str, object]]]) -> list[st
     """Per label: when, on which tips, how long, and any commit flake8 failed on."""
     lines = []
     for label, projects in data.items():
-        seconds = max(int(summary["run_seconds"]) for summary in projects.values())
+        seconds = sum(int(summary["seconds"]) for summary in projects.values())
         tips = ", ".join(f"{name} `{summary['tip'][:10]}`" for name, summary in projects.items())
         errors = [sha for summary in projects.values() for sha in summary["errors"]]
         lines.append(f"- **{label}** ({next(iter(projects.values()))['date']}): tips {tips}; "
-                     f"wall time of the run {seconds // 60} min {seconds % 60} s; "
+                     f"time per pull request summed (checkout and flake8) {seconds // 60} min {seconds % 60} s; "
                      f"commits where flake8 failed: {', '.join(errors) or 'none'}.")
     return [*lines, ""]
 
@@ -391,7 +389,7 @@ def generated(data: Mapping[str, Mapping[str, Mapping[str, object]]]) -> str:
     lines += ["### Runs", "", *run_notes(data), "### Every firing pull request", ""]
     for name in dict.fromkeys(name for projects in data.values() for name in projects):
         lines += [f"#### {name}", "", *firing_list(name, data)]
-    lines += ["<!-- replay-data", json.dumps(data, indent=None, sort_keys=True), "-->", END]
+    lines += ["<!-- replay-data", json.dumps(data, indent=None), "-->", END]
     return "\n".join(lines)
 
 
@@ -400,7 +398,11 @@ def write_doc(path: Path, label: str, summaries: Mapping[str, Mapping[str, objec
     text = path.read_text(encoding="utf-8") if path.exists() else f"# Change rules on real history\n\n{BEGIN}\n{END}\n"
     data = read_data(text)
     data[label] = dict(summaries)
-    ordered = {key: data[key] for key in sorted(data, key=lambda key: (key != "before", key != "after", key))}
+    rank = {project.name: index for index, project in enumerate(PROJECTS)}
+    ordered = {
+        key: {name: data[key][name] for name in sorted(data[key], key=lambda name: rank.get(name, len(rank)))}
+        for key in sorted(data, key=lambda key: (key != "before", key != "after", key))
+    }
     head, _, rest = text.partition(BEGIN)
     _, _, tail = rest.partition(END)
     path.write_text(head + generated(ordered) + tail, encoding="utf-8")
