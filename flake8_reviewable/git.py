@@ -215,73 +215,11 @@ def would_be_untracked(path: str, top: Path) -> bool:
         return False
 
 
-@dataclass(frozen=True)
-class LineChanges:
-    """The lines one Python file of the change adds (with their numbers now) and deletes (their texts)."""
-
-    path: str
-    added: tuple[tuple[int, str], ...]
-    deleted: tuple[str, ...]
-
-
-def python_line_changes(base: str, top: Path) -> list[LineChanges]:
-    """The lines the change adds and deletes in each Python file (``*.py``), renames followed, untracked
-    files read whole (every line added)."""
-    output = run_git(
-        ["diff", *_DIFF_FLAGS, "-U0", "-M", "--src-prefix=a/", "--dst-prefix=b/", "--end-of-options", base,
-         "--", "*.py"],
-        top,
-    )
-    changes = _parse_patch(output.decode("utf-8", "surrogateescape"))
-    untracked = run_git(["ls-files", "-z", "--others", "--exclude-standard", "--full-name", "--", "*.py"], top)
-    for name in untracked.decode("utf-8", "surrogateescape").split("\0"):
-        text = _read_text(top / name) if name else None
-        if text is not None:
-            changes.append(LineChanges(name, tuple(enumerate(text.splitlines(), start=1)), ()))
-    return changes
-
-
 def _read_text(path: Path) -> str | None:
     try:
         return path.read_bytes().decode("utf-8", "replace")
     except OSError:  # vanished, or a folder git reports for a nested repository
         return None
-
-
-_HUNK = re.compile(r"^@@ -\d+(?:,(?P<old>\d+))? \+(?P<start>\d+)(?:,(?P<new>\d+))? @@")
-
-
-def _parse_patch(output: str) -> list[LineChanges]:
-    """Parse ``git diff -U0``: headers name the file (``+++ b/PATH``), hunks give their line counts, so a
-    deleted line that starts with ``--`` is never read as a header."""
-    changes: list[LineChanges] = []
-    path, added, deleted = None, [], []
-    old = new = number = 0
-    for line in output.split("\n"):
-        if old or new:
-            if line.startswith("-"):
-                deleted.append(line[1:])
-                old -= 1
-            elif line.startswith("+"):
-                added.append((number, line[1:]))
-                number, new = number + 1, new - 1
-            continue
-        hunk = _HUNK.match(line)
-        if hunk:
-            old, new = int(hunk["old"] or 1), int(hunk["new"] or 1)
-            number = int(hunk["start"])
-        elif line.startswith("diff --git "):
-            _flush(changes, path, added, deleted)
-            path, added, deleted = None, [], []
-        elif line.startswith("+++ "):
-            path = _patch_path(line[4:])
-    _flush(changes, path, added, deleted)
-    return changes
-
-
-def _flush(changes: list[LineChanges], path: str | None, added: list, deleted: list) -> None:
-    if path is not None and (added or deleted):
-        changes.append(LineChanges(path, tuple(added), tuple(deleted)))
 
 
 _ESCAPES = {"a": "\a", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v", '"': '"', "\\": "\\"}

@@ -91,15 +91,17 @@ def _read(path: Path) -> str | None:
 
 
 def _noqa_loosenings(run: RunChange) -> tuple[Loosening, ...]:
-    changes = git.python_line_changes(run.merge_base, run.top)
+    # The run's patch (untracked files included) already holds every added line: no second git diff.
+    changes = [patch for path, patch in sorted(run.patches.items()) if path.endswith(".py") and patch.added]
     # The text now tells comments from strings; read only where an added line mentions noqa at all.
     return noqa_loosenings(
-        (item.path, item.added, item.deleted, _read(run.top / item.path) if _mentions_noqa(item) else None)
+        (item.path, item.added, tuple(text for _, text in item.deleted),
+         _read(run.top / item.path) if _mentions_noqa(item) else None)
         for item in changes
     )
 
 
-def _mentions_noqa(item: git.LineChanges) -> bool:
+def _mentions_noqa(item: git.FilePatch) -> bool:
     return any("noqa" in text.lower() for _number, text in item.added)
 
 

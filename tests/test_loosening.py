@@ -9,7 +9,7 @@ from conftest import commit_all, git
 from flake8 import defaults
 from flake8.main import cli
 
-from flake8_reviewable.git import _parse_patch
+from flake8_reviewable.git import _PatchReader
 from flake8_reviewable.guard import all_but_rvw406
 from flake8_reviewable.loosening import NOQA_FILE, NOQA_INLINE, per_file_codes, quiet_line
 
@@ -270,8 +270,8 @@ def test_patch_lines_that_look_like_headers_stay_lines(tmp_path, lint) -> None:
         f"{ADVICE}"
     ]
     patch = 'diff --git a/x.py b/x.py\n--- a/x.py\n+++ b/x.py\n@@ -2 +2 @@\n---- y\n++++ y\n'
-    assert [(item.path, item.added, item.deleted) for item in _parse_patch(patch)] == [
-        ("x.py", ((2, "+++ y"),), ("--- y",))
+    assert [(item.path, item.added, item.deleted) for item in _PatchReader(patch).read()] == [
+        ("x.py", ((2, "+++ y"),), ((2, "--- y"),))
     ]
 
 
