@@ -372,3 +372,38 @@ def tracks_anything_in(folder: Path) -> bool:
     if result.returncode == 0:
         return bool(result.stdout)
     return b"not a git repository" not in result.stderr
+
+
+def index_stamp(folder: Path) -> str | None:
+    """The stat of the git index that says what git tracks in ``folder``, "" outside any repository, None
+    when it cannot be told without asking git (git's location variables set, an unreadable ``.git``). git
+    writes a new index file for every add, commit and checkout, so an unchanged stamp means git would answer
+    as it did, without starting it (``trust`` keeps its answer under this stamp)."""
+    if any(name in os.environ for name in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_COMMON_DIR")):
+        return None
+    for parent in (folder, *folder.parents):
+        try:
+            git_dir = _git_dir(parent / ".git")
+            if git_dir is None:
+                continue
+            index = os.stat(git_dir / "index")
+        except FileNotFoundError:
+            return f"{git_dir}|none"  # a repository that has never staged anything
+        except (OSError, ValueError):
+            return None
+        return f"{git_dir}|{index.st_dev}:{index.st_ino}:{index.st_mtime_ns}:{index.st_size}"
+    return ""
+
+
+def _git_dir(dot_git: Path) -> Path | None:
+    """The repository a ``.git`` entry names (a folder, or a file saying ``gitdir: PATH`` in a linked
+    worktree or a submodule); None when there is no ``.git`` there."""
+    try:
+        if dot_git.is_dir():
+            return dot_git
+        text = dot_git.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    if not text.startswith("gitdir: "):
+        raise ValueError(f"{dot_git} names no repository")
+    return dot_git.parent / text[len("gitdir: "):].strip()

@@ -27,7 +27,7 @@ import stat
 import tempfile
 from pathlib import Path
 
-from flake8_reviewable.git import tracks_anything_in
+from flake8_reviewable.git import index_stamp, tracks_anything_in
 
 _SECRET_HEX_DIGITS = 64
 UNTRACKED_STAMP = ".untracked"
@@ -151,7 +151,7 @@ def _untracked(root: Path, status: os.stat_result, secret: bytes) -> bool:
     the git index it came from: git writes a new index file for every add, commit and checkout, and a stamp
     the author of a change commits cannot carry this user's seal."""
     real = os.path.realpath(root)
-    index = _index_stamp(Path(real))
+    index = index_stamp(Path(real))
     if index == "":
         return True  # no repository above: nothing can be tracked
     seal = None if index is None else entry_mac(secret, "folder", f"{real}\0{status.st_ino}\0{index}".encode())
@@ -166,39 +166,6 @@ def _untracked(root: Path, status: os.stat_result, secret: bytes) -> bool:
         except OSError:  # a read-only cache: git is asked again next time
             pass
     return True
-
-
-def _index_stamp(folder: Path) -> str | None:
-    """The stat of the git index that says what git tracks in ``folder``, "" outside any repository, None
-    when it cannot be told without git (git's location variables set, an unreadable ``.git``)."""
-    if any(name in os.environ for name in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_COMMON_DIR")):
-        return None
-    for parent in (folder, *folder.parents):
-        try:
-            git_dir = _git_dir(parent / ".git")
-            if git_dir is None:
-                continue
-            index = os.stat(git_dir / "index")
-        except FileNotFoundError:
-            return f"{git_dir}|none"  # a repository that has never staged anything
-        except (OSError, ValueError):
-            return None
-        return f"{git_dir}|{index.st_dev}:{index.st_ino}:{index.st_mtime_ns}:{index.st_size}"
-    return ""
-
-
-def _git_dir(dot_git: Path) -> Path | None:
-    """The repository a ``.git`` entry names (a folder, or a file saying ``gitdir: PATH`` in a linked
-    worktree or a submodule); None when there is no ``.git`` there."""
-    try:
-        if dot_git.is_dir():
-            return dot_git
-        text = dot_git.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return None
-    if not text.startswith("gitdir: "):
-        raise ValueError(f"{dot_git} names no repository")
-    return dot_git.parent / text[len("gitdir: "):].strip()
 
 
 def _read_small(path: Path) -> bytes | None:
