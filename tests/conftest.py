@@ -37,6 +37,18 @@ class Runner:
         return result.stdout.splitlines()
 
 
+# A function nested six levels deep (RVW201 at the defaults), for the tests that need one finding.
+DEEP = """\
+def deep(rows):
+    for row in rows:
+        if row:
+            while row:
+                with open(row) as handle:
+                    if handle:
+                        return handle
+"""
+
+
 class Flake8Run(Runner):
     """Runs ``python -m flake8`` (the installed executable's code) in a folder and checks it never crashed."""
 

@@ -12,20 +12,13 @@ from pathlib import Path
 from typing import IO, Any
 
 import pytest
+from conftest import DEEP
 
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parent.parent
 # The buffer as the editor holds it, never saved: the file on disk is empty.
-BUFFER = """\
-def deep(rows):
-    for row in rows:
-        if row:
-            while row:
-                with open(row) as handle:
-                    if handle:
-                        return handle
-"""
+BUFFER = DEEP
 
 
 def _send(stream: IO[bytes], message: dict[str, Any]) -> None:

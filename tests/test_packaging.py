@@ -13,19 +13,11 @@ import tarfile
 from pathlib import Path
 
 import pytest
+from conftest import DEEP
 
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parent.parent
-DEEP = """\
-def deep(rows):
-    for row in rows:
-        if row:
-            while row:
-                with open(row) as handle:
-                    if handle:
-                        return handle
-"""
 SHALLOW = """\
 def shallow(rows):
     return [row for row in rows if row]
