@@ -81,10 +81,15 @@ class Edits:
     # Deleted (or renamed) by the change.
     deleted: tuple[str, ...] = ()
 
+    # Base order of each name above, so the scattered ones are listed as a reader meets them.
+    order: tuple[str, ...] = ()
+
     @property
     def scattered(self) -> tuple[str, ...]:
-        """What makes a change scattered: body edits and deletions; signature edits are a sweep."""
-        return self.bodies + self.deleted
+        """What makes a change scattered: body edits and deletions, in source order at the merge base;
+        signature edits are a sweep."""
+        counted = set(self.bodies) | set(self.deleted)
+        return tuple(name for name in self.order if name in counted)
 
 
 def edits(now: Sequence[Definition], base: Sequence[Definition], diff: FileDiff) -> Edits:
@@ -93,10 +98,11 @@ def edits(now: Sequence[Definition], base: Sequence[Definition], diff: FileDiff)
     lines = _lines_by_definition(((now, diff.added_lines), (base, diff.deleted_lines)))
     known = {item.name: item.first for item in base}
     edited = sorted((name for name in lines if name in known), key=known.get)
-    deleted = tuple(name for name in edited if name not in existing)
+    # A deleted class (or function) is one place, whatever it held: its deleted members are not counted.
+    deleted = tuple(name for name in edited if name not in existing and name.rpartition(".")[0] in existing | {""})
     kept = [name for name in edited if name in existing]
     signatures = tuple(name for name in kept if all(holder.in_header(line) for holder, line in lines[name]))
-    return Edits(tuple(name for name in kept if name not in signatures), signatures, deleted)
+    return Edits(tuple(name for name in kept if name not in signatures), signatures, deleted, tuple(edited))
 
 
 def _lines_by_definition(sides) -> dict[str, list[tuple[Definition, int]]]:

@@ -173,3 +173,18 @@ def test_auto_landing_on_the_commit_checked_says_so_and_fails_only_the_changed_s
                              cwd=clone, capture_output=True, text=True)
     assert changed.returncode == 1
     assert "RVW400 change locality cannot be measured: the base auto found" in changed.stdout
+
+
+def test_a_deleted_class_is_one_place_and_test_files_are_not_scattered(repo) -> None:
+    methods = "".join(f"    def m{n}(self):\n        return {n}\n\n" for n in range(6))
+    tests = "\n\n".join(f"def test_{n}():\n    assert {n}\n" for n in range(12))
+    repo.write("a.py", body(5) + "\n\nclass Gone:\n" + methods + "\ndef kept():\n    return 1\n")
+    repo.write("tests/test_a.py", tests)
+    commit_all(repo.folder, "a class and twelve tests")
+    git(repo.folder, "branch", "-f", "main")
+    repo.write("a.py", body(5) + "\n\ndef kept():\n    return 2\n")
+    repo.write("tests/test_a.py", tests.replace("assert", "assert not"))
+    assert repo("--select=RVW402", "--max-touched-definitions=1", "a.py", "tests/test_a.py") == [
+        "a.py:1:1: RVW402 this file's change edits 2 functions and classes (> 1): Gone (deleted), kept; split it "
+        "by concern"
+    ]

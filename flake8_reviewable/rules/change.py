@@ -57,6 +57,12 @@ def _split_hint(whole: ChangeSummary) -> str:
     return hint
 
 
+def _is_code(count: FileCount | None) -> bool:
+    """Whether a changed file is code, the kind the per-file limits apply to (a file the change does not
+    know, as in an editor outside the change, counts as its name says)."""
+    return count is not None and count.kind is Kind.CODE
+
+
 class ChangeUnmeasurable(Rule):
     """## What it does
     Reports, once per run, that the change cannot be measured, and why: a base named with
@@ -180,8 +186,9 @@ class ScatteredFileChange(Rule):
     from the buffer against its base text), mapped onto both sides: an added line belongs to the
     innermost definition holding it now, a deleted line to the innermost one holding it at the merge base,
     so editing one method is one place, not the method and its class, and a deleted definition counts
-    (marked `deleted`). New definitions count toward the change's size (`RVW401`), not its spread, so a new
-    file never gets this finding.
+    (marked `deleted`; a deleted class is one place, not one per method). New definitions count toward the
+    change's size (`RVW401`), not its spread, so a new file never gets this finding. Like `RVW401`, it
+    applies to code files only: a test module whose tests were all touched is one change to the tests.
 
     An edit confined to a definition's decorators and signature is a *signature edit*: shown apart, not
     counted, so a sweep (a type-hint pass, a renamed parameter, `from __future__ import annotations`) is not
@@ -227,7 +234,7 @@ class ScatteredFileChange(Rule):
 
     def check(self, facts: FileFacts, context: FileContext = NO_CONTEXT) -> Iterator[Finding]:
         change = context.change
-        if not change or not change.file:
+        if not change or not change.file or not _is_code(change.file.count):
             return
         found = change.file.edits
         if len(found.scattered) > self.limit:
