@@ -116,6 +116,19 @@ def _lines_by_definition(sides) -> dict[str, list[tuple[Definition, int]]]:
     return lines
 
 
+def signature_lines(now: Sequence[Definition], base: Sequence[Definition], diff: FileDiff) -> int:
+    """How many changed lines are the signature edits of a sweep: lines of a definition edited only in
+    its decorators and signature, on either side."""
+    swept = set(edits(now, base, diff).signatures)
+    added = sum(1 for line in diff.added_lines if _in_swept_header(now, line, swept))
+    return added + sum(1 for line in diff.deleted_lines if _in_swept_header(base, line, swept))
+
+
+def _in_swept_header(definitions: Sequence[Definition], line: int, swept: set[str]) -> bool:
+    holder = _innermost(definitions, line)
+    return holder is not None and holder.name in swept and holder.in_header(line)
+
+
 def _innermost(definitions: Sequence[Definition], line: int) -> Definition | None:
     holders = [item for item in definitions if item.first <= line <= item.last]
     return min(holders, key=lambda item: item.last - item.first) if holders else None

@@ -10,7 +10,9 @@ paid for twice:
   images), or *other* (configuration, non-Python code);
 - a line deleted in one place and added unchanged (indentation aside) in another, in a run of at least
   ``MOVED_RUN`` lines, is *moved*: it counts once, where it arrived;
-- a deleted Python file counts one line per definition it held, any other deleted file one line.
+- a deleted Python file counts one line per definition it held, any other deleted file one line;
+- the lines of a definition edited only in its decorators and signature (a type-hint pass, a renamed
+  parameter) are a sweep: shown apart, not counted.
 """
 from __future__ import annotations
 
@@ -20,7 +22,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
 
 from flake8_reviewable.git import LOCK_FILES, ChangedFile, FilePatch
@@ -90,13 +92,15 @@ class FileCount:
     moved_out: int = 0
     # A deleted file: the definitions it held (Python), else 1; None for a file that still exists.
     deleted_definitions: int | None = None
+    # Lines of signature edits in a sweep (definitions edited only in their decorators and signature).
+    signature_lines: int = 0
 
     @property
     def lines(self) -> int:
         """The changed lines a reviewer reads here."""
         if self.deleted_definitions is not None:
             return self.deleted_definitions
-        return self.added + self.deleted - self.moved_out
+        return max(0, self.added + self.deleted - self.moved_out - self.signature_lines)
 
 
 @dataclass(frozen=True)
@@ -124,6 +128,10 @@ class ChangeSummary:
     @property
     def moved(self) -> int:
         return sum(item.moved_in for item in self.code)
+
+    @property
+    def signature_lines(self) -> int:
+        return sum(item.signature_lines for item in self.of_kind(Kind.CODE))
 
     @property
     def directories(self) -> int:
@@ -168,6 +176,8 @@ class Composition:
     attributes: Mapping[str, frozenset[str]]
     patches: Mapping[str, FilePatch]
     deleted_texts: Mapping[str, str]
+    # Per code file, the changed lines that are signature edits of a sweep (see change.signature_lines).
+    signature_lines: Mapping[str, int] = field(default_factory=dict)
 
 
 def summarize(files: Iterable[ChangedFile], composition: Composition) -> ChangeSummary:
@@ -180,7 +190,8 @@ def summarize(files: Iterable[ChangedFile], composition: Composition) -> ChangeS
             data.append((item.path, _data_reason(item, composition.attributes.get(item.path, frozenset()))))
             continue
         count = FileCount(item.path, item.old_path, kind, item.added, item.deleted,
-                          moved_in.get(item.path, 0), moved_out.get(item.path, 0))
+                          moved_in.get(item.path, 0), moved_out.get(item.path, 0),
+                          signature_lines=composition.signature_lines.get(item.path, 0))
         if item.path in composition.deleted_texts:
             count = replace(count, deleted_definitions=_definitions_in(item.path, composition.deleted_texts[item.path]))
         counted.append(count)

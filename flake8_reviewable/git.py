@@ -36,26 +36,28 @@ class GitFailed(Exception):
     """git ran and said no; the message is its own first line of complaint."""
 
 
-def run_git(arguments: Sequence[str], cwd: Path) -> bytes:
-    """git's standard output for ``arguments``; GitFailed on a non-zero exit, GitUnavailable without git."""
-    result = _completed(arguments, cwd)
+def run_git(arguments: Sequence[str], cwd: Path, data: bytes | None = None) -> bytes:
+    """git's standard output for ``arguments`` (``data`` on its standard input); GitFailed on a non-zero
+    exit, GitUnavailable without git."""
+    result = _completed(arguments, cwd, data)
     if result.returncode != 0:
         complaint = result.stderr.decode("utf-8", "replace").strip().splitlines()
         raise GitFailed(complaint[0] if complaint else f"git {arguments[0]} failed")
     return result.stdout
 
 
-def _completed(arguments: Sequence[str], cwd: Path) -> subprocess.CompletedProcess[bytes]:
+def _completed(arguments: Sequence[str], cwd: Path, data: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
     environment = {key: value for key, value in os.environ.items() if key not in _ENVIRONMENT_REMOVED}
     environment.update(_ENVIRONMENT_OVERRIDES)
+    feed = {"input": data} if data is not None else {"stdin": subprocess.DEVNULL}
     try:
         return subprocess.run(
             ["git", *_SAFE_CONFIG, *arguments],
             cwd=cwd,
             env=environment,
-            stdin=subprocess.DEVNULL,
             capture_output=True,
             check=False,
+            **feed,
         )
     except OSError as error:  # no git executable, or cwd gone
         raise GitUnavailable(str(error)) from None
@@ -203,6 +205,29 @@ def text_at(commit: str, path: str, top: Path) -> str | None:
     except (GitFailed, GitUnavailable):
         return None
     return content.decode("utf-8", "replace")
+
+
+def texts_at(commit: str, paths: Sequence[str], top: Path) -> dict[str, str]:
+    """The texts of many paths at ``commit`` from one ``git cat-file --batch`` (paths missing there are left
+    out): one process for a whole change, where ``text_at`` would start one per file."""
+    if not paths:
+        return {}
+    request = "".join(f"{commit}:{path}\n" for path in paths if "\n" not in path).encode("utf-8", "surrogateescape")
+    output = run_git(["cat-file", "--batch"], top, request)
+    return dict(_batch_texts(output, [path for path in paths if "\n" not in path]))
+
+
+def _batch_texts(output: bytes, paths: Sequence[str]):
+    """Read ``cat-file --batch`` answers: ``<sha> blob <size>\n<content>\n``, or ``<name> missing\n``."""
+    position = 0
+    for path in paths:
+        end = output.index(b"\n", position)
+        header = output[position:end].split()
+        position = end + 1
+        if len(header) == 3 and header[1] == b"blob":
+            size = int(header[2])
+            yield path, output[position:position + size].decode("utf-8", "replace")
+            position += size + 1
 
 
 def would_be_untracked(path: str, top: Path) -> bool:

@@ -8,17 +8,29 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import tokenize
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Optional
 
 from flake8_reviewable import git
-from flake8_reviewable.change import ChangeContext, FileChange, diff_of_patch, diff_texts, edits, touched_definitions
-from flake8_reviewable.composition import ChangeSummary, Composition, summarize
-from flake8_reviewable.facts import FileFacts
+from flake8_reviewable.change import (
+    ChangeContext,
+    FileChange,
+    diff_of_patch,
+    diff_texts,
+    edits,
+    signature_lines,
+    touched_definitions,
+)
+from flake8_reviewable.composition import ChangeSummary, Composition, Kind, kind_of, summarize
+from flake8_reviewable.facts import Definition, FileFacts
 from flake8_reviewable.git import ChangedFile, FilePatch
 from flake8_reviewable.loosening import Loosening, quiet_line
 
+# A text's definitions (through the facts cache), or None when Python cannot parse it.
+Definitions = Callable[[str], Optional[tuple[Definition, ...]]]
 _FETCH_HINT = "fetch the history first (actions/checkout with fetch-depth: 0, or git fetch --unshallow)"
 
 
@@ -44,7 +56,8 @@ class RunChange:
 
 
 def measure_run(
-    base: str, checked: Iterable[str], cwd: Path, environment: Mapping[str, str], scope_changed: bool = False
+    base: str, checked: Iterable[str], cwd: Path, environment: Mapping[str, str], scope_changed: bool = False,
+    definitions_of: Definitions = lambda text: None,
 ) -> RunChange | None:
     """The run's change against ``base`` (``auto``, ``none`` or a ref); None when there is nothing to measure.
     A base named explicitly, or the changed scope, that cannot be measured gives the reason (RVW400)."""
@@ -64,7 +77,7 @@ def measure_run(
             return _unmeasurable(top, checked, found.problem) if found.problem else None
         files = git.changed_files(found.merge_base, top)
         patches = _with_untracked(git.change_patch(found.merge_base, top), files, top)
-        summary = summarize(files, _composition(files, patches, found.merge_base, top))
+        summary = summarize(files, _composition(files, patches, found.merge_base, top, definitions_of))
     except git.GitUnavailable:
         return None
     except git.GitFailed as error:
@@ -102,12 +115,37 @@ def _with_untracked(patches: dict[str, FilePatch], files: list[ChangedFile], top
     return patches
 
 
-def _composition(files: list[ChangedFile], patches: Mapping[str, FilePatch], merge_base: str, top: Path) -> Composition:
-    """What sorting the change by kind needs from git besides its counts."""
+def _composition(
+    files: list[ChangedFile], patches: Mapping[str, FilePatch], merge_base: str, top: Path, definitions_of: Definitions
+) -> Composition:
+    """What sorting the change by kind needs from git besides its counts: attributes, deleted files' texts,
+    and the signature edits of each edited code file (both sides parsed, through the facts cache)."""
     attributes = git.attributes([item.path for item in files], top)
-    deleted = {path: git.text_at(merge_base, patch.old_path, top) or "" for path, patch in patches.items()
-               if patch.deleted_file}
-    return Composition(attributes, patches, deleted)
+    edited = [patch for patch in patches.values() if patch.deleted and patch.added and
+              kind_of(patch.path, attributes.get(patch.path, frozenset())) is Kind.CODE]
+    deleted = [patch for patch in patches.values() if patch.deleted_file]
+    base_texts = git.texts_at(merge_base, sorted({patch.old_path for patch in [*edited, *deleted]}), top)
+    deleted_texts = {patch.path: base_texts.get(patch.old_path, "") for patch in deleted}
+    swept = {patch.path: _swept_lines(patch, base_texts.get(patch.old_path), top, definitions_of) for patch in edited}
+    return Composition(attributes, patches, deleted_texts, {path: lines for path, lines in swept.items() if lines})
+
+
+def _swept_lines(patch: FilePatch, base_text: str | None, top: Path, definitions_of: Definitions) -> int:
+    current = _read_source(top / patch.path)
+    if base_text is None or current is None:
+        return 0
+    now, base = definitions_of(current), definitions_of(base_text)
+    if now is None or base is None:
+        return 0
+    return signature_lines(now, base, diff_of_patch(patch))
+
+
+def _read_source(path: Path) -> str | None:
+    try:
+        with tokenize.open(path) as stream:
+            return stream.read()
+    except (OSError, SyntaxError, UnicodeDecodeError):
+        return None
 
 
 def _unmeasurable(top: Path, checked: Iterable[str], problem: str) -> RunChange:

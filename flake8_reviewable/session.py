@@ -20,7 +20,7 @@ from flake8_reviewable.cache import FactsCache
 from flake8_reviewable.change import ChangeContext
 from flake8_reviewable.context import FileContext
 from flake8_reviewable.duplication import Duplicate
-from flake8_reviewable.facts import FileFacts
+from flake8_reviewable.facts import Definition, FileFacts
 from flake8_reviewable.git import project_root
 from flake8_reviewable.index_store import StoredIndex
 from flake8_reviewable.listing import CachedWalk
@@ -57,9 +57,14 @@ class Session:
         session = cls(settings, Measurer(cache, settings.min_duplicate_size), _rules(settings))
         checked = checked_files(settings.paths, settings.selection)
         session.run_change = measure_run(settings.base, checked, cwd, environment,
-                                         scope_changed=settings.scope is Scope.CHANGED)
+                                         scope_changed=settings.scope is Scope.CHANGED,
+                                         definitions_of=session._definitions_of)
         session.index = session._project_index(root, checked)
         return session
+
+    def _definitions_of(self, text: str) -> tuple[Definition, ...] | None:
+        facts = self.measurer.facts_of(text)
+        return facts.definitions if facts is not None else None
 
     def _project_index(self, root: Path, checked: list[str]) -> DuplicateIndex:
         if not self.settings.from_stdin:

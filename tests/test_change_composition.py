@@ -95,12 +95,18 @@ def test_a_signature_sweep_is_not_scattered_and_body_edits_are(repo) -> None:
     swept = [text.replace("(x, y)", "(x: int, y: int) -> int") for text in functions]
     repo.write("a.py", "\n\n".join(swept))
     assert repo("--select=RVW402", "a.py", expect_rc=0) == []
+    # Nor large: the signature lines of a sweep are set apart from the size.
+    assert repo("--select=RVW401,RVW403", "--max-change-size=0", "--max-file-change=0", "a.py", expect_rc=0) == []
     swept[0] = swept[0].replace("+ 0", "- 0")
     swept[5] = swept[5].replace("+ 5", "- 5")
     repo.write("a.py", "\n\n".join(swept))
     assert repo("--select=RVW402", "--max-touched-definitions=1", "a.py") == [
         "a.py:1:1: RVW402 this file's change edits 2 functions and classes (> 1): f0, f5; besides, 10 signature "
         "edits; split it by concern"
+    ]
+    assert repo("--select=RVW403", "--max-change-size=0", "a.py") == [
+        "a.py:1:1: RVW403 the whole change is 8 changed lines of code in 1 file (> 0); 20 lines of signature "
+        "edits set apart: split it into changes that can each be reviewed in one sitting"
     ]
 
 

@@ -38,6 +38,8 @@ def _beside(whole: ChangeSummary) -> str:
     parts = [f"{whole.lines_of(kind)} of {kind.value}" for kind in (Kind.TESTS, Kind.DOCS, Kind.OTHER)
              if whole.lines_of(kind)]
     text = f", besides {', '.join(parts)}" if parts else ""
+    if whole.signature_lines:
+        text += f"; {counted(whole.signature_lines, 'line')} of signature edits set apart"
     return text + (f"; {whole.moved} of its lines moved, counted once" if whole.moved else "")
 
 
