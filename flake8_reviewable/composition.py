@@ -18,11 +18,13 @@ from __future__ import annotations
 
 import ast
 import enum
+import itertools
 import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import PurePosixPath
 
 from flake8_reviewable.git import LOCK_FILES, ChangedFile, FilePatch
@@ -110,16 +112,42 @@ class ChangeSummary:
     files: tuple[FileCount, ...]
     data: tuple[tuple[str, str], ...] = ()
 
+    # The derived values are cached (cached_property writes the instance's __dict__, which a frozen
+    # dataclass allows): every checked file asks for them, and a change can hold ten thousand files.
     def of_kind(self, kind: Kind) -> tuple[FileCount, ...]:
-        return tuple(item for item in self.files if item.kind is kind)
+        return self._by_kind.get(kind, ())
 
     def lines_of(self, kind: Kind) -> int:
         return sum(item.lines for item in self.of_kind(kind))
 
-    @property
+    @cached_property
+    def _by_kind(self) -> dict[Kind, tuple[FileCount, ...]]:
+        kinds: dict[Kind, list[FileCount]] = {}
+        for item in self.files:
+            kinds.setdefault(item.kind, []).append(item)
+        return {kind: tuple(items) for kind, items in kinds.items()}
+
+    @cached_property
+    def _by_path(self) -> dict[str, FileCount]:
+        return {item.path: item for item in self.files}
+
+    @cached_property
     def code(self) -> tuple[FileCount, ...]:
         """The changed code files: what the size and spread limits count."""
         return tuple(item for item in self.of_kind(Kind.CODE) if item.lines)
+
+    @cached_property
+    def code_by_size(self) -> tuple[FileCount, ...]:
+        """The code files, most changed lines first (ties by path)."""
+        return tuple(sorted(self.code, key=lambda item: (-item.lines, item.path)))
+
+    def code_larger_than(self, limit: int) -> tuple[FileCount, ...]:
+        """The code files with more changed lines than ``limit``, largest first."""
+        return tuple(itertools.takewhile(lambda item: item.lines > limit, self.code_by_size))
+
+    def several_larger_than(self, limit: int) -> bool:
+        """Whether two or more code files are over ``limit`` (without listing them)."""
+        return len(self.code_by_size) > 1 and self.code_by_size[1].lines > limit
 
     @property
     def lines(self) -> int:
@@ -138,7 +166,7 @@ class ChangeSummary:
         return len({str(PurePosixPath(item.path).parent) for item in self.code})
 
     def count_of(self, path: str) -> FileCount | None:
-        return next((item for item in self.files if item.path == path), None)
+        return self._by_path.get(path)
 
     def by_top_level(self) -> list[tuple[str, int, int]]:
         """(top-level folder or file, code files, code lines), largest first: where a split could cut."""

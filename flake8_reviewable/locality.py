@@ -53,6 +53,8 @@ class RunChange:
     loosening_anchor: str | None = None
     # Said once on standard error, not reported: auto measured an empty change against HEAD itself.
     note: str | None = None
+    # The text at the merge base of every changed Python file, by its path there.
+    base_texts: Mapping[str, str] = dataclasses.field(default_factory=dict)
 
 
 def measure_run(
@@ -75,19 +77,27 @@ def measure_run(
         found = _merge_base(base, top, environment, must_measure)
         if found.merge_base is None:
             return _unmeasurable(top, checked, found.problem) if found.problem else None
-        files = git.changed_files(found.merge_base, top)
-        patches = _with_untracked(git.change_patch(found.merge_base, top), files, top)
-        summary = summarize(files, _composition(files, patches, found.merge_base, top, definitions_of))
+        run = _read_change(found.merge_base, top, definitions_of)
     except git.GitUnavailable:
         return None
     except git.GitFailed as error:
         return _unmeasurable(top, checked, f"git failed while reading the change ({error})")
-    note = _empty_change_note(base, found) if not files else None
+    note = _empty_change_note(base, found) if not run.files else None
     if note and scope_changed:
         return _unmeasurable(top, checked, note)
-    anchor = _anchor(summary, {relative_to_top(path, top) for path in checked})
-    return RunChange(top, found.merge_base, {item.path: item for item in files}, summary, patches, anchor,
-                     checked=checked, note=note)
+    anchor = _anchor(run.summary, {relative_to_top(path, top) for path in checked})
+    return dataclasses.replace(run, anchor=anchor, checked=checked, note=note)
+
+
+def _read_change(merge_base: str, top: Path, definitions_of: Definitions) -> RunChange:
+    """Everything git says of the change, asked once: counts, patch, base texts; then what it is made of."""
+    files = git.changed_files(merge_base, top)
+    patches = _with_untracked(git.change_patch(merge_base, top), files, top)
+    # Every changed Python file's text at the base, read at once (forked workers inherit them).
+    base_texts = git.texts_at(merge_base, sorted({item.old_path for item in files if _is_python(item)}), top)
+    summary = summarize(files, _composition(files, patches, base_texts, top, definitions_of))
+    return RunChange(top, merge_base, {item.path: item for item in files}, summary, patches, None,
+                     base_texts=base_texts)
 
 
 def _empty_change_note(base: str, found: _Base) -> str | None:
@@ -105,6 +115,10 @@ def _outside_git(base: str, error: Exception) -> str:
     return f"{named}, but this is not a git work tree ({error}); run flake8 inside the repository"
 
 
+def _is_python(item: ChangedFile) -> bool:
+    return item.old_path.endswith((".py", ".pyi")) and not item.binary
+
+
 def _with_untracked(patches: dict[str, FilePatch], files: list[ChangedFile], top: Path) -> dict[str, FilePatch]:
     """The change's patches and its untracked files read whole (moved code may have gone into one)."""
     for item in files:
@@ -116,7 +130,8 @@ def _with_untracked(patches: dict[str, FilePatch], files: list[ChangedFile], top
 
 
 def _composition(
-    files: list[ChangedFile], patches: Mapping[str, FilePatch], merge_base: str, top: Path, definitions_of: Definitions
+    files: list[ChangedFile], patches: Mapping[str, FilePatch], base_texts: Mapping[str, str], top: Path,
+    definitions_of: Definitions,
 ) -> Composition:
     """What sorting the change by kind needs from git besides its counts: attributes, deleted files' texts,
     and the signature edits of each edited code file (both sides parsed, through the facts cache)."""
@@ -124,7 +139,6 @@ def _composition(
     edited = [patch for patch in patches.values() if patch.deleted and patch.added and
               kind_of(patch.path, attributes.get(patch.path, frozenset())) is Kind.CODE]
     deleted = [patch for patch in patches.values() if patch.deleted_file]
-    base_texts = git.texts_at(merge_base, sorted({patch.old_path for patch in [*edited, *deleted]}), top)
     deleted_texts = {patch.path: base_texts.get(patch.old_path, "") for patch in deleted}
     swept = {patch.path: _swept_lines(patch, base_texts.get(patch.old_path), top, definitions_of) for patch in edited}
     return Composition(attributes, patches, deleted_texts, {path: lines for path, lines in swept.items() if lines})
@@ -270,8 +284,10 @@ def _file_context(run, filename, lines, facts, from_stdin, facts_of) -> ChangeCo
 
 
 def _file_change(run, path, item, lines, facts, from_stdin, facts_of) -> FileChange | None:
-    old_path = item.old_path if item else path
-    base_text = git.text_at(run.merge_base, old_path, run.top)
+    if item is not None:
+        base_text = run.base_texts.get(item.old_path)
+    else:  # an editor buffer of a file the change does not touch (yet)
+        base_text = git.text_at(run.merge_base, path, run.top)
     if base_text is None and item is None and not git.would_be_untracked(path, run.top):
         return None  # an editor buffer of an ignored file, or of one in a submodule: not part of this change
     diff = _diff(run, path, item, base_text, lines, from_stdin)

@@ -336,9 +336,10 @@ def test_ten_thousand_changed_files_are_measured_once_and_summarised_briefly(rep
         path.write_text("x = 1\ny = 2\n")
     repo.write("a.py", body(6))
     output = flake8("--select=RVW403,RVW404", "--reviewable-base=main", "-j2", ".")
-    assert output[0].startswith("./a.py:1:1: RVW403 the whole change is 10001 changed lines in 10001 files (> 400)")
-    assert output[1].startswith("./a.py:1:1: RVW404 the whole change spreads over 10001 files in 101 folders")
+    assert output[0].startswith("./a.py:1:1: RVW403 the whole change is 10001 changed lines of code in 10001 files "
+                                "(> 400)")
+    assert output[1].startswith("./a.py:1:1: RVW404 the whole change's code spreads over 10001 files in 101 folders")
     # Once per run, and the advice names a few folders, not ten thousand files.
     assert len(output) == 2 and all(len(line) < 400 for line in output)
     buffer = flake8("--select=RVW403", "--reviewable-base=main", "-", "--stdin-display-name=a.py", stdin=body(7))
-    assert buffer[0].startswith("a.py:1:1: RVW403 the whole change is 10002 changed lines in 10001 files")
+    assert buffer[0].startswith("a.py:1:1: RVW403 the whole change is 10002 changed lines of code in 10001 files")

@@ -163,7 +163,7 @@ class FileChangeSize(Rule):
         change = context.change
         if change is None:
             return
-        over = self._over(change.whole) if change.whole else ()
+        over = change.whole.code_larger_than(self.limit) if change.whole else ()
         if len(over) > 1:  # several files of the run: one finding, where the whole-change findings sit
             listed = ", ".join(f"{item.path} ({item.lines})" for item in over[:_SHOWN_NAMES])
             more = f" and {len(over) - _SHOWN_NAMES} more" if len(over) > _SHOWN_NAMES else ""
@@ -171,14 +171,11 @@ class FileChangeSize(Rule):
             yield self.finding(_FIRST_LINE, value=len(over), what=what, moved="", them="them")
             return
         count = change.file.count if change.file else None
-        grouped = change.summary is not None and len(self._over(change.summary)) > 1
+        grouped = change.summary is not None and change.summary.several_larger_than(self.limit)
         if count is not None and count.kind is Kind.CODE and count.lines > self.limit and not grouped:
             moved = f", {count.moved_in} of them moved here" if count.moved_in else ""
             what = f"this file's change is {counted(count.lines, 'changed line')}"
             yield self.finding(_FIRST_LINE, value=count.lines, what=what, moved=moved, them="it")
-
-    def _over(self, whole: ChangeSummary) -> tuple[FileCount, ...]:
-        return tuple(sorted((item for item in whole.code if item.lines > self.limit), key=lambda item: -item.lines))
 
 
 class ScatteredFileChange(Rule):
