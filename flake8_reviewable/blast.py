@@ -37,6 +37,18 @@ class Altered:
 
 
 @dataclass(frozen=True)
+class Radius:
+    """An altered definition and the places outside the change that depend on it, as (path, line), sorted."""
+
+    altered: Altered
+    places: tuple[tuple[str, int], ...] = ()
+
+    @property
+    def files(self) -> int:
+        return len({path for path, _ in self.places})
+
+
+@dataclass(frozen=True)
 class _Shape:
     line: int
     col: int

@@ -133,8 +133,8 @@ def find_places(
         return {}
     names_by_path = {path: names_of(text, cache) for path in paths if (text := read(path)) is not None}
     project = project_names(names_by_path)
-    interest = {target.plain for target in targets} | {target.owner.rpartition(".")[2] for target in targets
-                                                        if target.owner}
+    owners = {target.owner.rpartition(".")[2] for target in targets if target.owner}
+    interest = {target.plain for target in targets} | owners
     resolved = _resolve_rounds(names_by_path, project, interest, targets, read, cache)
     matcher = Matcher(targets, project)
     places: dict[Target, set[tuple[str, int]]] = {}
