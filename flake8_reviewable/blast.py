@@ -129,7 +129,8 @@ class Target:
 @dataclass
 class Names:
     """What matching needs to know of the whole project: re-exports (``pkg.Store`` is ``pkg.store.Store``),
-    star imports by module, how often each function name is defined, and the class hierarchy."""
+    star imports by module, how often each function name is defined, and the class hierarchy by plain
+    names (read on the ``ast`` of every file, so finding subclasses costs no libcst run)."""
 
     aliases: dict[str, str] = field(default_factory=dict)
     stars: dict[str, set[str]] = field(default_factory=dict)
@@ -156,7 +157,7 @@ class Names:
                 yield ".".join([source, *parts[cut - 1:]])
 
     def subclasses(self, owner: str) -> set[str]:
-        """``owner`` and every class that inherits from it, directly or not."""
+        """The plain names of ``owner`` and of every class that inherits from it, directly or not."""
         found, todo = {owner}, [owner]
         while todo:
             current = todo.pop()
@@ -171,11 +172,10 @@ class Names:
 class FileReferences:
     """What libcst resolved in one file, for the plain names of interest: each reference's line and fully
     qualified name (a name libcst cannot resolve, as the module's own, for star imports), each attribute
-    ``x.m`` (with the enclosing class's name when ``x`` is ``self`` or ``cls``), and each class's bases."""
+    ``x.m`` (with the enclosing class's name when ``x`` is ``self`` or ``cls``)."""
 
     names: tuple[tuple[int, str], ...] = ()
     attributes: tuple[tuple[int, str, str], ...] = ()
-    classes: tuple[tuple[str, str], ...] = ()
 
 
 class Matcher:
@@ -188,7 +188,7 @@ class Matcher:
         for target in targets:
             if target.owner:
                 self.methods.setdefault(target.plain, []).append(target)
-        self.families = {target: names.subclasses(target.owner) for target in targets if target.owner}
+        self.families = {target: names.subclasses(_plain(target.owner)) for target in targets if target.owner}
         self._canonical: dict[str, set[str]] = {}
 
     def canonical(self, name: str) -> set[str]:
@@ -209,6 +209,10 @@ class Matcher:
 
     def _depends(self, target: Target, attribute: str, owner: str) -> bool:
         """``self.m``/``cls.m`` in the class or a subclass, or ``x.m`` where ``m`` is defined only once."""
-        if owner and not self.canonical(owner).isdisjoint(self.families[target]):
+        if owner and _plain(owner) in self.families[target]:
             return True
         return self.names.definitions.get(attribute, 0) + target.gone <= 1
+
+
+def _plain(name: str) -> str:
+    return name.rpartition(".")[2]

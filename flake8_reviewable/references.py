@@ -21,20 +21,19 @@ from flake8_reviewable.cache import FactsCache
 from flake8_reviewable.metrics import parsed
 
 MAX_SYNTAX_DEPTH = 1000
-# Subclasses of subclasses are found one level per round (each round may admit new files).
-_ROUNDS = 8
 
 
 @dataclass(frozen=True)
 class FileNames:
     """The pre-filter's view of a file: the plain names it uses, the functions it defines (by name, repeats
     kept), its module-level ``from`` imports (level, module, name, alias; name ``*`` for a star import),
-    and how deeply its syntax nests."""
+    how deeply its syntax nests, and its classes' bases by plain name."""
 
     used: tuple[str, ...] = ()
     defined: tuple[str, ...] = ()
     imports: tuple[tuple[int, str, str, str], ...] = ()
     depth: int = 0
+    classes: tuple[tuple[str, str], ...] = ()
 
 
 def syntax_depth(tree: ast.AST) -> int:
@@ -51,7 +50,7 @@ def syntax_depth(tree: ast.AST) -> int:
 
 def names_in(tree: ast.Module) -> FileNames:
     """The ``FileNames`` of a parsed file."""
-    used, defined = set(), []
+    used, defined, classes = set(), [], []
     for node in ast.walk(tree):
         if isinstance(node, ast.Name):
             used.add(node.id)
@@ -62,10 +61,19 @@ def names_in(tree: ast.Module) -> FileNames:
             used.add(node.asname or "")
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             defined.append(node.name)
+        elif isinstance(node, ast.ClassDef):
+            classes.extend((node.name, _plain_name(base)) for base in node.bases)
     imports = tuple((node.level, node.module or "", alias.name, alias.asname or alias.name)
                     for node in tree.body if isinstance(node, ast.ImportFrom) for alias in node.names)
     used.discard("")
-    return FileNames(tuple(sorted(used)), tuple(defined), imports, syntax_depth(tree))
+    return FileNames(tuple(sorted(used)), tuple(defined), imports, syntax_depth(tree), tuple(classes))
+
+
+def _plain_name(node: ast.expr) -> str:
+    """``Store`` for a base written ``Store`` or ``store.Store``; empty for any other expression."""
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return node.id if isinstance(node, ast.Name) else ""
 
 
 def names_of(text: str, cache: FactsCache | None) -> FileNames:
@@ -119,6 +127,8 @@ def project_names(names_by_path: Mapping[str, FileNames]) -> Names:
                 project.aliases[f"{module}.{alias}"] = f"{origin}.{name}"
         for name in names.defined:
             project.definitions[name] = project.definitions.get(name, 0) + 1
+        for name, base in names.classes:
+            project.bases.setdefault(name, set()).add(base)
     return project
 
 
@@ -133,37 +143,16 @@ def find_places(
         return {}
     names_by_path = {path: names_of(text, cache) for path in paths if (text := read(path)) is not None}
     project = project_names(names_by_path)
-    owners = {target.owner.rpartition(".")[2] for target in targets if target.owner}
-    interest = {target.plain for target in targets} | owners
-    resolved = _resolve_rounds(names_by_path, project, interest, targets, read, cache)
+    interest = {target.plain for target in targets}
     matcher = Matcher(targets, project)
     places: dict[Target, set[tuple[str, int]]] = {}
-    for path, references in resolved.items():
-        for line, target in matcher.places(references):
-            places.setdefault(target, set()).add((path, line))
-    return places
-
-
-def _resolve_rounds(names_by_path, project: Names, interest: set[str], targets, read, cache):
-    """libcst's references in every file that uses a name of interest; the subclasses of a changed method's
-    class found in them make their names of interest too, for the next round."""
-    resolved: dict[str, FileReferences] = {}
-    used = {path: set(names.used) for path, names in names_by_path.items()}
-    for _ in range(_ROUNDS):
-        todo = [path for path in names_by_path if path not in resolved and not used[path].isdisjoint(interest)]
-        if not todo:
-            break
-        for path in todo:
-            names = names_by_path[path]
+    for path, names in names_by_path.items():
+        if names.used and not interest.isdisjoint(names.used):
             aliases = {alias for _, _, name, alias in names.imports if name in interest}
-            found = references_in(path, read(path), names, (used[path] & interest) | aliases, cache)
-            resolved[path] = found
-            for child, base in found.classes:
-                project.bases.setdefault(child, set()).update(project.canonical(base))
-        for target in targets:
-            if target.owner:
-                interest.update(name.rpartition(".")[2] for name in project.subclasses(target.owner))
-    return resolved
+            references = references_in(path, read(path), names, (interest & set(names.used)) | aliases, cache)
+            for line, target in matcher.places(references):
+                places.setdefault(target, set()).add((path, line))
+    return places
 
 
 def references_in(path: str, text: str | None, names: FileNames, interest: set[str],

@@ -17,8 +17,7 @@ def resolve(text: str, module: str, package: str, interest: frozenset[str]) -> F
                               cache={FullyQualifiedNameProvider: ModuleNameAndPackage(module, package)})
     collector = _Collector(module, interest)
     wrapper.visit(collector)
-    return FileReferences(tuple(sorted(collector.names)), tuple(sorted(collector.attributes)),
-                          tuple(sorted(collector.classes)))
+    return FileReferences(tuple(sorted(collector.names)), tuple(sorted(collector.attributes)))
 
 
 class _Collector(cst.CSTVisitor):
@@ -30,7 +29,6 @@ class _Collector(cst.CSTVisitor):
         self.interest = interest
         self.names: set[tuple[int, str]] = set()
         self.attributes: set[tuple[int, str, str]] = set()
-        self.classes: set[tuple[str, str]] = set()
         self.skipped: set[int] = set()  # names that are no reference: a definition's, an attribute's own
         self.enclosing: list[str] = []
 
@@ -45,10 +43,7 @@ class _Collector(cst.CSTVisitor):
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         self.skipped.add(id(node.name))
-        own = sorted(self._qualified(node.name)) or [f"{self.module}.{node.name.value}"]
-        self.enclosing.append(own[0])
-        for base in node.bases:
-            self.classes.update((own[0], name) for name in self._qualified(base.value))
+        self.enclosing.append(node.name.value)
 
     def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
         self.enclosing.pop()

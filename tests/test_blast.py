@@ -254,3 +254,20 @@ def test_an_editor_buffer_against_its_base(flake8, buffer: str) -> None:
         "depend on it (> 2): pkg/store.py:6, pkg/user.py:9, pkg/user.py:16: review them with this change, or keep "
         "the old signature beside the new one",
     ]
+
+
+def test_self_methods_count_in_subclasses_of_subclasses(tmp_path, monkeypatch) -> None:
+    project = dict(PROJECT, **{
+        "pkg/mid.py": "from pkg.store import Store\n\n\nclass Mid(Store):\n    pass\n",
+        "pkg/leaf.py": "from pkg.mid import Mid\n\n\nclass Leaf(Mid):\n    def get(self):\n"
+                       "        return self.load(2)\n",
+        "pkg/alien.py": "class Alien:\n    def load(self):\n        return 1\n\n    def get(self):\n"
+                        "        return self.load()\n",
+    })
+    _write(tmp_path, project)
+    monkeypatch.chdir(tmp_path)
+    found = find_places([Target("pkg.store.Store.load", "pkg.store.Store")], sorted(project), read_source, None)
+    # load is now defined twice: self.load in Store and its subclasses counts, not in Alien; and
+    # Store().load, which libcst resolves through the class.
+    assert sorted(found[Target("pkg.store.Store.load", "pkg.store.Store")]) == [
+        ("pkg/leaf.py", 6), ("pkg/store.py", 6), ("pkg/user.py", 9), ("pkg/user.py", 16)]
