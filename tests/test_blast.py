@@ -271,3 +271,15 @@ def test_self_methods_count_in_subclasses_of_subclasses(tmp_path, monkeypatch) -
     # Store().load, which libcst resolves through the class.
     assert sorted(found[Target("pkg.store.Store.load", "pkg.store.Store")]) == [
         ("pkg/leaf.py", 6), ("pkg/store.py", 6), ("pkg/user.py", 9), ("pkg/user.py", 16)]
+
+
+def test_a_file_deeper_than_libcst_can_parse_is_skipped_in_a_run(flake8_api) -> None:
+    # libcst's native parser crashes the process past about 3,000 levels: the run must not hand it this file,
+    # committed with the base (so its reference would count), and skips it as a source of references.
+    _write(flake8_api.folder, {"pkg/deep.py": "from pkg.store import helper\n\nx = "
+                               + " and ".join(["helper(1)"] * 3100) + "\n"})
+    _repository(flake8_api)
+    output = flake8_api("--select=RVW405", "--max-blast-radius=0", "pkg/store.py")
+    assert [line for line in output if "'helper'" in line] == [
+        "pkg/store.py:9:1: RVW405 'helper' changed and 2 places in 1 file outside this change depend on it (> 0): "
+        "pkg/user.py:13, pkg/user.py:14: review them with this change"]
