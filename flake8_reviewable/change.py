@@ -6,6 +6,7 @@ import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from flake8_reviewable.blast import Radius
 from flake8_reviewable.composition import ChangeSummary, FileCount
 from flake8_reviewable.facts import Definition, FileFacts
 from flake8_reviewable.git import FilePatch
@@ -163,3 +164,5 @@ class ChangeContext:
     # of this file that no noqa comment silences RVW406 on.
     loosened: tuple[Loosening, ...] = ()
     loosened_line: int = 1
+    # RVW405: the definitions of this file the change alters, with the places outside it that depend on them.
+    blast: tuple[Radius, ...] = ()

@@ -11,11 +11,13 @@ Forked workers inherit the session, so git and the project index are computed on
 from __future__ import annotations
 
 import ast
+import dataclasses
 import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from flake8_reviewable.blast import Radius
 from flake8_reviewable.cache import FactsCache
 from flake8_reviewable.change import ChangeContext
 from flake8_reviewable.context import FileContext
@@ -24,9 +26,10 @@ from flake8_reviewable.facts import Definition, FileFacts
 from flake8_reviewable.git import project_root
 from flake8_reviewable.index_store import StoredIndex
 from flake8_reviewable.listing import CachedWalk
-from flake8_reviewable.locality import RunChange, file_context, measure_run
-from flake8_reviewable.measurement import Measurer
+from flake8_reviewable.locality import RunChange, file_context, measure_run, relative_to_top
+from flake8_reviewable.measurement import Measurer, read_source
 from flake8_reviewable.project import DuplicateIndex, Project, buffer_index, checked_files, project_name, run_index
+from flake8_reviewable.radius import Source, blast_radius
 from flake8_reviewable.rules import ALL_RULES, Finding, Rule
 from flake8_reviewable.settings import Scope, Settings
 
@@ -40,6 +43,9 @@ class Session:
     rules: tuple[Rule, ...]
     run_change: RunChange | None = None
     index: DuplicateIndex | None = None
+    project: Project | None = None
+    # RVW405, for files on disk: each checked file's altered definitions and the places depending on them.
+    blast: dict[str, tuple[Radius, ...]] = dataclasses.field(default_factory=dict)
 
     @classmethod
     def defaults(cls) -> Session:
@@ -60,19 +66,38 @@ class Session:
                                          scope_changed=settings.scope is Scope.CHANGED,
                                          definitions_of=session._definitions_of)
         session.index = session._project_index(root, checked)
+        if not settings.from_stdin:
+            session.blast = session._blast([Source(name, text) for name in session._changed(checked)
+                                            if (text := read_source(name)) is not None])
         return session
+
+    def _changed(self, checked: list[str]) -> list[str]:
+        """The checked files the change touches, as the project names them: the only ones whose definitions
+        it can alter (reading every checked file here would cost a full run its files twice)."""
+        run = self.run_change
+        if run is None or run.merge_base is None:
+            return []
+        return [project_name(name) for name in checked if relative_to_top(name, run.top) in run.files]
 
     def _definitions_of(self, text: str) -> tuple[Definition, ...] | None:
         facts = self.measurer.facts_of(text)
         return facts.definitions if facts is not None else None
 
+    def _blast(self, sources: list[Source]) -> dict[str, tuple[Radius, ...]]:
+        """The blast radius of these checked files' changes; nothing without a measured change."""
+        run = self.run_change
+        if run is None or run.merge_base is None or self.project is None:
+            return {}
+        return blast_radius(run, sources, self.project.files, self.measurer.cache)
+
     def _project_index(self, root: Path, checked: list[str]) -> DuplicateIndex:
         if not self.settings.from_stdin:
-            return run_index(Project.listed(self.settings, root, self.measurer), checked, self._store)
+            self.project = Project.listed(self.settings, root, self.measurer)
+            return run_index(self.project, checked, self._store)
         # An editor run lists the project on every save: through the folders cached beside the store.
         store = self._store()
         walk = CachedWalk.open(store.connection) if store else None
-        project = Project.listed(self.settings, root, self.measurer, walk or os.walk)
+        project = self.project = Project.listed(self.settings, root, self.measurer, walk or os.walk)
         if walk is not None:
             walk.save()
         return buffer_index(project, store)
@@ -99,8 +124,15 @@ class Session:
     def _change(self, filename: str, lines: Sequence[str], facts: FileFacts) -> ChangeContext | None:
         if self.run_change is None:
             return None
-        return file_context(self.run_change, filename, lines, facts, self.settings.from_stdin,
-                            self.measurer.facts_of)
+        change = file_context(self.run_change, filename, lines, facts, self.settings.from_stdin,
+                              self.measurer.facts_of)
+        path = project_name(filename)
+        if self.settings.from_stdin:  # the buffer against its base, known only now
+            added = change.file.diff.added_lines if change.file else frozenset()
+            blast = self._blast([Source(path, "".join(lines), added)]).get(path, ())
+        else:
+            blast = self.blast.get(path, ())
+        return dataclasses.replace(change, blast=blast) if blast else change
 
     def _duplicates(self, path: str, text: str, tree: ast.Module) -> tuple[Duplicate, ...]:
         if self.index is None:

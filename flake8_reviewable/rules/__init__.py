@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 from flake8_reviewable.rules.base import Example, Finding, Option, Rule, UnitRule
+from flake8_reviewable.rules.blast import BlastRadius
 from flake8_reviewable.rules.change import (
     ChangeSize,
     ChangeSpread,
@@ -34,6 +35,7 @@ ALL_RULES: tuple[type[Rule], ...] = (
     ScatteredFileChange,
     ChangeSize,
     ChangeSpread,
+    BlastRadius,
     GateLoosened,
 )
 UNIT_RULES: tuple[type[UnitRule], ...] = tuple(rule for rule in ALL_RULES if issubclass(rule, UnitRule))

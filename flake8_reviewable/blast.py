@@ -1,0 +1,218 @@
+"""The blast radius, pure part: which definitions a change alters, and which references depend on them.
+
+A definition is a module-level function or class, or a method of a module-level class. It is *altered*
+when its signature (arguments, return annotation, decorators, bases) or its body differs from the merge
+base, compared on the ``ast`` (``ast.dump`` leaves positions out, so formatting and comments do not count,
+nor does a docstring); *deleted* when its name is gone; *renamed* when it is gone and exactly one new
+definition beside it has the same body. A method of a deleted or renamed class is not reported again.
+
+Matching references to altered definitions (``Targets.places``) is pure as well: libcst's answers for each
+file (``references.FileReferences``) come in as data.
+"""
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+CHANGED, SIGNATURE, DELETED, RENAMED = "changed", "signature", "deleted", "renamed"
+
+
+@dataclass(frozen=True)
+class Altered:
+    """A definition the change alters: its name in its module (``Store.load``), where it is reported (its
+    ``def`` line now; line 1 for a deleted one), how it was altered, and its new name when renamed."""
+
+    name: str
+    line: int
+    col: int
+    how: str
+    new_name: str = ""
+
+    @property
+    def owner(self) -> str:
+        """The class name of a method (``Store``), else empty."""
+        return self.name.rpartition(".")[0]
+
+
+@dataclass(frozen=True)
+class Radius:
+    """An altered definition and the places outside the change that depend on it, as (path, line), sorted."""
+
+    altered: Altered
+    places: tuple[tuple[str, int], ...] = ()
+
+    @property
+    def files(self) -> int:
+        return len({path for path, _ in self.places})
+
+
+@dataclass(frozen=True)
+class _Shape:
+    line: int
+    col: int
+    signature: str
+    body: str
+
+
+def shapes(tree: ast.Module) -> dict[str, _Shape]:
+    """Every module-level function and class, and every method of a module-level class, by name."""
+    found: dict[str, _Shape] = {}
+    for node in tree.body:
+        if isinstance(node, (*_FUNCTIONS, ast.ClassDef)):
+            found[node.name] = _shape(node)
+        if isinstance(node, ast.ClassDef):
+            for item in node.body:
+                if isinstance(item, _FUNCTIONS):
+                    found[f"{node.name}.{item.name}"] = _shape(item)
+    return found
+
+
+def _shape(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> _Shape:
+    if isinstance(node, ast.ClassDef):
+        header = [*node.bases, *node.keywords]
+        body = [item for item in node.body if not isinstance(item, _FUNCTIONS)]
+    else:
+        header = [node.args, *filter(None, [node.returns])]
+        body = node.body
+    signature = "".join(ast.dump(part) for part in [*node.decorator_list, *header]) + type(node).__name__
+    return _Shape(node.lineno, node.col_offset, signature, "".join(ast.dump(item) for item in _code(body)))
+
+
+def _code(body: list[ast.stmt]) -> list[ast.stmt]:
+    """A body without its docstring."""
+    first = body[0] if body else None
+    is_docstring = isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(
+        first.value.value, str)
+    return body[1:] if is_docstring else body
+
+
+def altered(base: ast.Module, now: ast.Module) -> list[Altered]:
+    """The definitions of ``base`` that ``now`` alters, in the order they are reported."""
+    before, after = shapes(base), shapes(now)
+    new = [name for name in after if name not in before]
+    found = []
+    for name, old in before.items():
+        if name in after:
+            how = SIGNATURE if old.signature != after[name].signature else CHANGED
+            if how == SIGNATURE or old.body != after[name].body:
+                found.append(Altered(name, after[name].line, after[name].col, how))
+        elif "." not in name or name.rpartition(".")[0] in after:  # a method of a gone class: the class says it
+            found.append(_gone(name, old, after, new))
+    return found
+
+
+def _gone(name: str, old: _Shape, after: Mapping[str, _Shape], new: Sequence[str]) -> Altered:
+    owner = name.rpartition(".")[0]
+    same = [other for other in new if other.rpartition(".")[0] == owner and after[other].body == old.body]
+    if len(same) == 1 and old.body:
+        return Altered(name, after[same[0]].line, after[same[0]].col, RENAMED, same[0])
+    return Altered(name, 1, 0, DELETED)
+
+
+@dataclass(frozen=True)
+class Target:
+    """An altered definition by its fully qualified name (``pkg.store.Store.load``), and its class's for a
+    method."""
+
+    qualified: str
+    owner: str = ""
+    # Deleted or renamed: the project no longer defines it, so its name is unique with one fewer definition.
+    gone: bool = False
+
+    @property
+    def plain(self) -> str:
+        return self.qualified.rpartition(".")[2]
+
+
+@dataclass
+class Names:
+    """What matching needs to know of the whole project: re-exports (``pkg.Store`` is ``pkg.store.Store``),
+    star imports by module, how often each function name is defined, and the class hierarchy by plain
+    names (read on the ``ast`` of every file, so finding subclasses costs no libcst run)."""
+
+    aliases: dict[str, str] = field(default_factory=dict)
+    stars: dict[str, set[str]] = field(default_factory=dict)
+    definitions: dict[str, int] = field(default_factory=dict)
+    bases: dict[str, set[str]] = field(default_factory=dict)
+
+    def canonical(self, name: str) -> set[str]:
+        """``name`` and every name it stands for through re-exports and star imports (bounded)."""
+        seen, todo = {name}, [name]
+        while todo and len(seen) < 64:
+            for other in self._one_step(todo.pop()):
+                if other not in seen:
+                    seen.add(other)
+                    todo.append(other)
+        return seen
+
+    def _one_step(self, name: str) -> Iterable[str]:
+        parts = name.split(".")
+        for cut in range(len(parts), 1, -1):
+            prefix, rest = ".".join(parts[:cut]), parts[cut:]
+            if prefix in self.aliases:
+                yield ".".join([self.aliases[prefix], *rest])
+            for source in self.stars.get(".".join(parts[:cut - 1]), ()):
+                yield ".".join([source, *parts[cut - 1:]])
+
+    def subclasses(self, owner: str) -> set[str]:
+        """The plain names of ``owner`` and of every class that inherits from it, directly or not."""
+        found, todo = {owner}, [owner]
+        while todo:
+            current = todo.pop()
+            for child, parents in self.bases.items():
+                if child not in found and current in parents:
+                    found.add(child)
+                    todo.append(child)
+        return found
+
+
+@dataclass(frozen=True)
+class FileReferences:
+    """What libcst resolved in one file, for the plain names of interest: each reference's line and fully
+    qualified name (a name libcst cannot resolve, as the module's own, for star imports), each attribute
+    ``x.m`` (with the enclosing class's name when ``x`` is ``self`` or ``cls``)."""
+
+    names: tuple[tuple[int, str], ...] = ()
+    attributes: tuple[tuple[int, str, str], ...] = ()
+
+
+class Matcher:
+    """Which references of a file depend on which targets."""
+
+    def __init__(self, targets: Sequence[Target], names: Names) -> None:
+        self.names = names
+        self.by_name = {target.qualified: target for target in targets}
+        self.methods: dict[str, list[Target]] = {}
+        for target in targets:
+            if target.owner:
+                self.methods.setdefault(target.plain, []).append(target)
+        self.families = {target: names.subclasses(_plain(target.owner)) for target in targets if target.owner}
+        self._canonical: dict[str, set[str]] = {}
+
+    def canonical(self, name: str) -> set[str]:
+        if name not in self._canonical:
+            self._canonical[name] = self.names.canonical(name)
+        return self._canonical[name]
+
+    def places(self, references: FileReferences) -> set[tuple[int, Target]]:
+        """The lines of this file that depend on a target, with the target."""
+        found = set()
+        for line, name in references.names:
+            found.update((line, self.by_name[other]) for other in self.canonical(name) if other in self.by_name)
+        for line, attribute, owner in references.attributes:
+            for target in self.methods.get(attribute, ()):
+                if self._depends(target, attribute, owner):
+                    found.add((line, target))
+        return found
+
+    def _depends(self, target: Target, attribute: str, owner: str) -> bool:
+        """``self.m``/``cls.m`` in the class or a subclass, or ``x.m`` where ``m`` is defined only once."""
+        if owner and _plain(owner) in self.families[target]:
+            return True
+        return self.names.definitions.get(attribute, 0) + target.gone <= 1
+
+
+def _plain(name: str) -> str:
+    return name.rpartition(".")[2]
