@@ -8,6 +8,7 @@ import hypothesmith
 import pytest
 from hypothesis import HealthCheck, given, settings
 
+from flake8_reviewable.references import names_in, references_in
 from flake8_reviewable.session import Session
 
 
@@ -42,3 +43,19 @@ def test_any_valid_program_goes_through_every_rule_and_keeps_the_invariants(sour
     for finding in findings:
         assert 1 <= finding.position.line <= total_lines + 1
         assert finding.position.col >= 0 and finding.message.startswith("RVW")
+
+
+@pytest.mark.slow
+@pytest.mark.filterwarnings("ignore::SyntaxWarning", "ignore::DeprecationWarning")
+# The names resolver (libcst, for the blast radius) is a parser too: whatever Python accepts, it answers
+# without raising, or the file simply gives no references.
+@settings(max_examples=150, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+@given(source=hypothesmith.from_grammar() | hypothesmith.from_node())
+def test_any_valid_program_goes_through_the_names_resolver_unharmed(source: str) -> None:
+    tree = _parses(source)
+    if tree is None:
+        return
+    names = names_in(tree)
+    found = references_in("pkg/fuzz.py", source, names, set(names.used), None)
+    lines = max(len(source.splitlines()), 1)
+    assert all(1 <= line <= lines + 1 for line, _ in found.names)
