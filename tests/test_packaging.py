@@ -90,12 +90,17 @@ def test_pre_commit_try_repo_runs_the_hook(head_clone: Path, tmp_path: Path) -> 
     bin_dir = _venv(tmp_path / "venv", "pre-commit")
     repo = _project(tmp_path / "user-repo")
     (repo / "clean.py").write_text(SHALLOW, encoding="utf-8")
+    # The case: a function too long to review blocks the commit.
+    long = "def load(path):\n" + "".join(f"    step_{n} = path.get({n})\n" for n in range(45)) + "    return path\n"
+    (repo / "long.py").write_text(long, encoding="utf-8")
     _run(["git", "init", "--quiet"], cwd=repo)
-    _run(["git", "add", "sample.py", "clean.py"], cwd=repo)
+    _run(["git", "add", "sample.py", "clean.py", "long.py"], cwd=repo)
     try_repo = [bin_dir / "pre-commit", "try-repo", head_clone, "flake8-reviewable", "--files"]
     cache = {"PRE_COMMIT_HOME": str(tmp_path / "cache")}
     failing = _run([*try_repo, "sample.py"], cwd=repo, check=False, **cache)
     assert failing.returncode == 1 and "sample.py:6:21: RVW201" in failing.stdout, failing
+    too_long = _run([*try_repo, "long.py"], cwd=repo, check=False, **cache)
+    assert too_long.returncode == 1 and "long.py:1:1: RVW101 function 'load' is 46 lines long" in too_long.stdout
     passing = _run([*try_repo, "clean.py"], cwd=repo, check=False, **cache)
     assert passing.returncode == 0 and "Passed" in passing.stdout, passing
 
