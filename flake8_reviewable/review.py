@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,8 +16,7 @@ from flake8_reviewable import git
 from flake8_reviewable.blast import Radius
 from flake8_reviewable.change import diff_of_patch, edits
 from flake8_reviewable.composition import ChangeSummary, FileCount, Kind
-from flake8_reviewable.facts import Definition
-from flake8_reviewable.locality import RunChange
+from flake8_reviewable.locality import Definitions, RunChange
 from flake8_reviewable.measurement import read_source
 from flake8_reviewable.metrics import parsed
 from flake8_reviewable.parts import Part, PartFile, imported_modules, split
@@ -29,7 +28,6 @@ LINES_PER_SITTING = 400
 LINES_PER_HOUR = 500
 EFFORT_BASIS = (f"Cisco's code review study, SmartBear: at most {LINES_PER_SITTING} lines a sitting, "
                 f"{LINES_PER_HOUR} lines an hour")
-Definitions = Callable[[str], "tuple[Definition, ...] | None"]
 
 
 @dataclass(frozen=True)

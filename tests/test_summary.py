@@ -37,7 +37,8 @@ def _two_features(runner) -> None:
     _base(runner, {"pkg/__init__.py": "", "tests/__init__.py": "", "README.md": "# pkg\n"})
     runner.write("pkg/orders.py", _function("order", 2))
     runner.write("pkg/users.py", _function("user", 3))
-    runner.write("tests/test_orders.py", "from pkg.orders import order\n\n\ndef test_order():\n    assert not order()\n")
+    runner.write("tests/test_orders.py",
+                 "from pkg.orders import order\n\n\ndef test_order():\n    assert not order()\n")
     runner.write("tests/test_users.py", "from pkg import users\n\n\ndef test_user():\n    assert not users.user()\n")
 
 
@@ -146,6 +147,7 @@ def test_effort_rounds_up_to_sittings_and_half_hours() -> None:
 
 
 def test_files_importing_each_other_are_one_part_and_lone_tests_their_own() -> None:
-    files = [PartFile("x.py", Kind.CODE, 1, "x", frozenset({"y"})), PartFile("y.py", Kind.CODE, 1, "y", frozenset({"x"})),
+    files = [PartFile("x.py", Kind.CODE, 1, "x", frozenset({"y"})),
+             PartFile("y.py", Kind.CODE, 1, "y", frozenset({"x"})),
              PartFile("tests/test_z.py", Kind.TESTS, 1, "test_z", frozenset({"os"}))]
     assert [[item.path for item in part.files] for part in split(files)] == [["tests/test_z.py"], ["x.py", "y.py"]]
