@@ -24,7 +24,7 @@ class PartFile:
     kind: Kind
     lines: int
     module: str
-    imports: frozenset[str] = frozenset()
+    imports: frozenset[tuple[str, ...]] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -38,19 +38,30 @@ class Part:
         return sum(item.lines for item in self.files if item.kind is kind)
 
 
-def imported_modules(tree: ast.Module, package: str) -> frozenset[str]:
-    """Every module a file's imports may name: ``import a.b`` names ``a.b``; ``from a import b`` names
-    ``a.b`` (a submodule) and ``a``; relative imports are resolved against ``package``."""
-    found: set[str] = set()
-    for node in ast.walk(tree):
+def imported_modules(tree: ast.Module, package: str) -> frozenset[tuple[str, ...]]:
+    """Every import of a file, as the modules it may name, most specific first: ``import a.b`` names
+    ``a.b``; ``from a import b`` names ``a.b`` (a submodule) or else ``a``; relative imports are resolved
+    against ``package``. Imports under ``if TYPE_CHECKING:`` are left out: they order nothing at run time."""
+    found: set[tuple[str, ...]] = set()
+    for node in _runtime_nodes(tree):
         if isinstance(node, ast.Import):
-            found.update(alias.name for alias in node.names)
+            found.update((alias.name,) for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
             module = _absolute(node.level, node.module or "", package)
-            found.update(f"{module}.{alias.name}" if module else alias.name for alias in node.names)
-            found.add(module)
-    found.discard("")
+            found.update(tuple(filter(None, [f"{module}.{alias.name}" if module else alias.name, module]))
+                         for alias in node.names)
     return frozenset(found)
+
+
+def _runtime_nodes(tree: ast.Module):
+    stack: list[ast.AST] = [tree]
+    while stack:
+        node = stack.pop()
+        yield node
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.dump(node.test):
+            stack.extend(node.orelse)
+        else:
+            stack.extend(ast.iter_child_nodes(node))
 
 
 def _absolute(level: int, module: str, package: str) -> str:
@@ -64,8 +75,11 @@ def _absolute(level: int, module: str, package: str) -> str:
 def dependencies(files: Sequence[PartFile]) -> dict[str, set[str]]:
     """For each changed file, the other changed files whose module it imports."""
     by_module = {item.module: item.path for item in files if item.module}
-    return {item.path: {by_module[name] for name in item.imports if by_module.get(name, item.path) != item.path}
-            for item in files}
+    found = {}
+    for item in files:
+        named = (next((by_module[name] for name in names if name in by_module), None) for names in item.imports)
+        found[item.path] = {path for path in named if path is not None and path != item.path}
+    return found
 
 
 def split(files: Iterable[PartFile]) -> list[Part]:

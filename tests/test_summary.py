@@ -2,6 +2,8 @@
 git repositories."""
 from __future__ import annotations
 
+import ast
+
 from pathlib import Path
 
 import pytest
@@ -9,7 +11,7 @@ import pytest
 from conftest import Flake8Api, Flake8Run, commit_all, git
 
 from flake8_reviewable.composition import Kind
-from flake8_reviewable.parts import PartFile, split
+from flake8_reviewable.parts import PartFile, imported_modules, split
 from flake8_reviewable.review import effort
 
 ARGS = ("--format=reviewable", "--reviewable-base=main", ".")
@@ -147,7 +149,13 @@ def test_effort_rounds_up_to_sittings_and_half_hours() -> None:
 
 
 def test_files_importing_each_other_are_one_part_and_lone_tests_their_own() -> None:
-    files = [PartFile("x.py", Kind.CODE, 1, "x", frozenset({"y"})),
-             PartFile("y.py", Kind.CODE, 1, "y", frozenset({"x"})),
-             PartFile("tests/test_z.py", Kind.TESTS, 1, "test_z", frozenset({"os"}))]
+    files = [PartFile("x.py", Kind.CODE, 1, "x", frozenset({("y",)})),
+             PartFile("y.py", Kind.CODE, 1, "y", frozenset({("x",)})),
+             PartFile("tests/test_z.py", Kind.TESTS, 1, "test_z", frozenset({("os",)}))]
     assert [[item.path for item in part.files] for part in split(files)] == [["tests/test_z.py"], ["x.py", "y.py"]]
+
+
+def test_a_from_import_names_the_submodule_and_type_checking_imports_order_nothing() -> None:
+    tree = ast.parse("from . import core\nfrom typing import TYPE_CHECKING\n"
+                     "if TYPE_CHECKING:\n    from .cli import Cli\n")
+    assert imported_modules(tree, "pkg") == {("pkg.core", "pkg"), ("typing.TYPE_CHECKING", "typing")}
