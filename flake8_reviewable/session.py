@@ -64,7 +64,7 @@ class Session:
         checked = checked_files(settings.paths, settings.selection)
         session.run_change = measure_run(settings.base, checked, cwd, environment,
                                          scope_changed=settings.scope is Scope.CHANGED,
-                                         definitions_of=session._definitions_of)
+                                         definitions_of=session.definitions_of)
         session.index = session._project_index(root, checked)
         if not settings.from_stdin:
             session.blast = session._blast([Source(name, text) for name in session._changed(checked)
@@ -79,7 +79,7 @@ class Session:
             return []
         return [project_name(name) for name in checked if relative_to_top(name, run.top) in run.files]
 
-    def _definitions_of(self, text: str) -> tuple[Definition, ...] | None:
+    def definitions_of(self, text: str) -> tuple[Definition, ...] | None:
         facts = self.measurer.facts_of(text)
         return facts.definitions if facts is not None else None
 
