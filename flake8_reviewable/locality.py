@@ -107,7 +107,8 @@ def _empty_change_note(base: str, found: _Base) -> str | None:
     if base != "auto" or not found.is_head:
         return None
     return (f"the base auto found, {found.name}, is the commit being checked, so there is no change to measure; "
-            "name the branch this change goes into with --reviewable-base (e.g. origin/main)")
+            "if this branch is a change to review, name the branch it goes into with --reviewable-base "
+            "(e.g. origin/main)")
 
 
 def _outside_git(base: str, error: Exception) -> str:
