@@ -32,6 +32,8 @@ from flake8_reviewable.settings import FileSelection, Settings
 def project_name(path: str) -> str:
     """How the project names a file: relative to the current folder, normalised (an editor may pass the
     buffer's absolute name)."""
+    if not os.path.isabs(path):  # already relative to the current folder: only normalise (no getcwd per file)
+        return os.path.normpath(path)
     try:
         return os.path.relpath(path)
     except ValueError:  # another drive (Windows): no relative name
