@@ -65,6 +65,8 @@ class Results:
     source: str = ""
     package_versions: dict[str, str] = field(default_factory=dict)
     date: str = field(default_factory=lambda: datetime.date.today().isoformat())
+    # Said under the title: what was unusual about this run (rounds cut short, the machine's load).
+    note: str = ""
 
 
 def save_results(results: Results, path: Path) -> None:
@@ -107,8 +109,9 @@ def _round_shares(summaries: dict[str, Summary], key: str, field: str) -> list[f
 def _ranges(summaries: dict[str, Summary], key: str, form: str) -> str:
     """Round-by-round shares of ``key``, CPU then wall, as "rounds CPU a to b, wall c to d"."""
     cpu, wall = (_round_shares(summaries, key, field) for field in ("cpus", "walls"))
-    return (f"rounds CPU {min(cpu):{form}} to {max(cpu):{form}}, "
-            f"wall {min(wall):{form}} to {max(wall):{form}}")
+    unit = "x" if form.endswith("f") else ""
+    return (f"rounds CPU {min(cpu):{form}}{unit} to {max(cpu):{form}}{unit}, "
+            f"wall {min(wall):{form}}{unit} to {max(wall):{form}}{unit}")
 
 
 def cold_target(summaries: dict[str, Summary]) -> Target:
@@ -242,7 +245,7 @@ def targets_table(rows: list[Target]) -> list[str]:
 
 
 def _runs_row(key: str, summary: Summary, bare: Summary) -> str:
-    ratio = f"{summary.wall / bare.wall:.2f}x" if not key.startswith("editor") else ""
+    ratio = f"{summary.cpu / bare.cpu:.2f}x" if not key.startswith("editor") else ""
     findings = f"{summary.output_lines} ({summary.rvw_lines} RVW)" if key in FLAKE8_RUNS else ""
     written = "" if summary.cache_written is None else summary.cache_written
     return (
@@ -253,7 +256,7 @@ def _runs_row(key: str, summary: Summary, bare: Summary) -> str:
 
 def runs_table(results: Results) -> list[str]:
     lines = [
-        "| run | wall s | CPU s | peak RSS MiB | x flake8 default | output lines | cache entries written | runs |",
+        "| run | wall s | CPU s | peak RSS MiB | x flake8 default, CPU | output lines | cache entries written | runs |",
         "|---|---|---|---|---|---|---|---|",
     ]
     summaries = results.summaries
@@ -399,7 +402,7 @@ def render_doc(results: Results, rows: list[Target], package_versions: dict[str,
         "runs. Targets are those of the design (\"Targets\")."
     )
     sections = [
-        ["# Performance", "", title],
+        ["# Performance", "", title, *(["", results.note] if results.note else [])],
         ["## Targets", "", *targets_table(rows), "", *metric_note(results)],
         ["## What was tried", "", TRIED.read_text(encoding="utf-8").rstrip()],
         ["## All runs", "", *runs_table(results)],

@@ -55,6 +55,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--render-only", action="store_true",
         help="measure nothing: write the report again from the saved --results (say, after editing tried.md)",
     )
+    parser.add_argument("--note", default=None, help="said under the report's title (say, why fewer rounds)")
     parser.add_argument(
         "--output", type=Path, default=None,
         help="where to write the report (default: docs/performance.md for django, none for the others)",
@@ -230,6 +231,9 @@ def main(argv: list[str] | None = None) -> None:
         results = load_results(args.results)
     else:
         results = measure(args, prepare_venvs(args.bench_dir, sys.executable))
+    if args.note is not None:
+        results = dataclasses.replace(results, note=args.note)
+        save_results(results, args.results)
     rows = targets(results)
     print(render_targets(results, rows))
     if args.output:
