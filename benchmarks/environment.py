@@ -1,7 +1,7 @@
 """What the benchmark needs before it times anything: the pinned corpus and three virtual environments.
 
 - ``bare``: flake8 alone, at the version the ``plugin`` environment resolved, so the two differ only by this
-  plugin and what it pulls in (libcst, radon).
+  plugin and what it pulls in (radon).
 - ``plugin``: flake8 and this repository, installed as a user would (not editable) from a copy of its sources,
   so the repository's own ``*.egg-info`` and ``build/`` are never touched.
 - ``peers``: pylint, radon and complexipy. Kept apart because flake8 loads every ``flake8.extension`` entry
@@ -29,7 +29,7 @@ PEER_PACKAGES = ("pylint", "radon", "complexipy")
 SKIPPED_FOLDERS = {".svn", "CVS", ".bzr", ".hg", ".git", "__pycache__", ".tox", ".nox", ".eggs"}
 STAMP = "bench-requirements.txt"
 VERSIONS_SHOWN = (
-    "flake8", "pycodestyle", "pyflakes", "mccabe", "flake8-reviewable", "libcst", "radon",
+    "flake8", "pycodestyle", "pyflakes", "mccabe", "flake8-reviewable", "radon",
     "pylint", "astroid", "complexipy",
 )
 

@@ -2,18 +2,24 @@
 from __future__ import annotations
 
 import datetime
+import json
 import os
 import platform
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from timing import Summary
 
-COLD_EXTRA_LIMIT = 1.0  # the plugin adds at most 1.0x flake8's default run, cold
-METRIC_EXTRA_LIMIT = 0.5  # the metric pass minus its libcst parse costs at most 0.5x the bare parse
-WARM_EXTRA_LIMIT = 0.05  # the plugin adds at most 5% to flake8's default run, warm
-EDITOR_SHARE_LIMIT_MS = 150
-RSS_LIMIT_MIB = 250
+# The design's targets. Verdicts are judged on CPU time (the child's own, from ``os.wait4``): other jobs on
+# the machine stretch wall time, not the CPU a run needs. Wall time is shown beside it.
+COLD_EXTRA_LIMIT = 0.5  # the plugin adds at most 0.5x flake8's default run, cold (-j1)
+WARM_EXTRA_LIMIT = 0.03  # the plugin adds at most 3% to flake8's default run, warm
+EDITOR_EDITED_LIMIT_MS = 100  # a 1,000-line buffer, its text new, the project cached
+EDITOR_CACHED_LIMIT_MS = 50  # the same buffer again, everything cached
+RSS_LIMIT_MIB = 150  # peak RSS of a -j1 run on the corpus
+MODULE_RSS_LIMIT_MIB = 600  # peak RSS on a 100,000-line module (benchmarks/scaling.py, docs/scaling.md)
+MODULE_LINES = 100_000
+SCALING_DOC = Path(__file__).resolve().parents[1] / "docs" / "scaling.md"
 PLUGIN_RUNS = ("cold", "warm", "select-cold", "select-warm")
 RUN_ORDER = (
     "bare", "cold", "warm", "select-cold", "select-warm", "select-j2", "parse", "measure", "duplicates", "pylint",
@@ -27,7 +33,7 @@ LABELS = {
     "select-cold": "flake8 `--select=RVW`, cold cache (`-j1`)",
     "select-warm": "flake8 `--select=RVW`, warm cache (`-j1`)",
     "select-j2": "flake8 `--select=RVW`, cold cache, `-j2`",
-    "parse": "`libcst.parse_module` of every file (process)",
+    "parse": "`ast.parse` of every file (process)",
     "measure": "`metrics.measure` of every file (process)",
     "duplicates": "duplicate search from scratch: read, parse, index, find (process)",
     "pylint": "`pylint --disable=all --enable=duplicate-code`",
@@ -54,8 +60,26 @@ class Results:
     summaries: dict[str, Summary]
     rss_max: dict[str, float]
     profile: dict
-    load: tuple[str, str] = ("", "")
+    # Load average before and after, and a summary of the samples taken during the run.
+    load: tuple[str, ...] = ("", "", "")
     source: str = ""
+    package_versions: dict[str, str] = field(default_factory=dict)
+    date: str = field(default_factory=lambda: datetime.date.today().isoformat())
+    # Said under the title: what was unusual about this run (rounds cut short, the machine's load).
+    note: str = ""
+
+
+def save_results(results: Results, path: Path) -> None:
+    """Keep the measurements, so the page can be written again without measuring (``--render-only``)."""
+    path.write_text(json.dumps(asdict(results), indent=1), encoding="utf-8")
+
+
+def load_results(path: Path) -> Results:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    summaries = {key: Summary(**{**value, "walls": tuple(value["walls"]), "cpus": tuple(value["cpus"])})
+                 for key, value in data.pop("summaries").items()}
+    editor_file, load = tuple(data.pop("editor_file")), tuple(data.pop("load"))
+    return Results(**data, summaries=summaries, editor_file=editor_file, load=load)
 
 
 @dataclass(frozen=True)
@@ -69,78 +93,108 @@ class Target:
 
 
 def _extra(summaries: dict[str, Summary], key: str) -> tuple[float, float, float]:
-    """Seconds the run ``key`` adds to flake8's default run, and that as a share of it, wall and CPU."""
+    """CPU seconds the run ``key`` adds to flake8's default run, and that as a share of it, CPU and wall."""
     bare, run = summaries["bare"], summaries[key]
-    return run.wall - bare.wall, (run.wall - bare.wall) / bare.wall, (run.cpu - bare.cpu) / bare.cpu
+    return run.cpu - bare.cpu, (run.cpu - bare.cpu) / bare.cpu, (run.wall - bare.wall) / bare.wall
 
 
-def _round_shares(summaries: dict[str, Summary], key: str) -> list[float]:
+def _round_shares(summaries: dict[str, Summary], key: str, field: str) -> list[float]:
     """The extra time of ``key`` over flake8's default run, as a share of it, round by round (the cases
-    of a round run back to back, so the machine's slow and fast spells show here, not in the medians)."""
-    bare, run = summaries["bare"].walls, summaries[key].walls
+    of a round run back to back, so the machine's slow and fast spells show here, not in the medians);
+    ``field`` is ``walls`` or ``cpus``."""
+    bare, run = getattr(summaries["bare"], field), getattr(summaries[key], field)
     return [(mine - theirs) / theirs for mine, theirs in zip(run, bare)]
 
 
+def _ranges(summaries: dict[str, Summary], key: str, form: str) -> str:
+    """Round-by-round shares of ``key``, CPU then wall, as "rounds CPU a to b, wall c to d"."""
+    cpu, wall = (_round_shares(summaries, key, field) for field in ("cpus", "walls"))
+    unit = "x" if form.endswith("f") else ""
+    return (f"rounds CPU {min(cpu):{form}}{unit} to {max(cpu):{form}}{unit}, "
+            f"wall {min(wall):{form}}{unit} to {max(wall):{form}}{unit}")
+
+
 def cold_target(summaries: dict[str, Summary]) -> Target:
-    extra, share, cpu_share = _extra(summaries, "cold")
+    extra, share, wall_share = _extra(summaries, "cold")
     _, select_share, _ = _extra(summaries, "select-cold")
-    rounds = _round_shares(summaries, "cold")
     measured = (
-        f"+{extra:.2f} s over {summaries['bare'].wall:.2f} s = {share:.2f}x (CPU {cpu_share:.2f}x; "
-        f"rounds {min(rounds):.2f}x-{max(rounds):.2f}x); `--select=RVW` alone: {select_share + 1:.2f}x the default run"
+        f"CPU +{extra:.2f} s over {summaries['bare'].cpu:.2f} s = {share:.2f}x (wall {wall_share:.2f}x; "
+        f"{_ranges(summaries, 'cold', '.2f')}); `--select=RVW` alone: {select_share + 1:.2f}x the default run's CPU"
     )
-    return Target("cold run: plugin's extra time vs flake8 default", f"<= {COLD_EXTRA_LIMIT:.1f}x", measured,
+    return Target("cold run: plugin's extra time vs flake8 default (`-j1`)", f"<= {COLD_EXTRA_LIMIT:.1f}x", measured,
                   share <= COLD_EXTRA_LIMIT)
 
 
-def metric_target(summaries: dict[str, Summary]) -> Target:
-    parse, measure = summaries["parse"].inner, summaries["measure"].inner
-    share = (measure["seconds"] - parse["seconds"]) / parse["seconds"]
-    cpu_share = (measure["cpu"] - parse["cpu"]) / parse["cpu"]
-    measured = (
-        f"{measure['seconds']:.2f} s - {parse['seconds']:.2f} s parse = {measure['seconds'] - parse['seconds']:.2f} s"
-        f" = {share:.2f}x the bare parse (CPU {cpu_share:.2f}x)"
-    )
-    return Target("metric pass beyond its libcst parse vs bare parse", f"<= {METRIC_EXTRA_LIMIT:.1f}x", measured,
-                  share <= METRIC_EXTRA_LIMIT)
-
-
 def warm_target(summaries: dict[str, Summary]) -> Target:
-    extra, share, cpu_share = _extra(summaries, "warm")
-    rounds = _round_shares(summaries, "warm")
+    extra, share, wall_share = _extra(summaries, "warm")
     measured = (
-        f"+{extra:.2f} s over {summaries['bare'].wall:.2f} s = {share:.1%} (CPU {cpu_share:.1%}; "
-        f"rounds {min(rounds):.1%} to {max(rounds):.1%})"
+        f"CPU +{extra:.2f} s over {summaries['bare'].cpu:.2f} s = {share:.1%} (wall {wall_share:.1%}; "
+        f"{_ranges(summaries, 'warm', '.1%')})"
     )
     return Target("warm run: plugin's extra time vs flake8 default", f"<= {WARM_EXTRA_LIMIT:.0%}", measured,
                   share <= WARM_EXTRA_LIMIT)
 
 
 def _editor_share_ms(results: Results, key: str) -> tuple[float, float]:
+    """The plugin's share of an editor run in ms, CPU and wall: medians with it minus medians without."""
     bare, run = results.summaries["editor-bare"], results.summaries[key]
-    return 1000 * (run.wall - bare.wall), 1000 * (run.cpu - bare.cpu)
+    return 1000 * (run.cpu - bare.cpu), 1000 * (run.wall - bare.wall)
 
 
-def editor_target(results: Results) -> Target:
-    """Judged on the edited buffer: the buffer itself is never cached (a cold file), the project around it
-    is, as in an editor after the first run."""
-    share_ms, cpu_ms = _editor_share_ms(results, "editor-edited")
+def editor_edited_target(results: Results) -> Target:
+    """The buffer's text is new (never cached, a cold file), the project around it is cached, as in an editor
+    after the first run."""
+    cpu_ms, wall_ms = _editor_share_ms(results, "editor-edited")
     empty_ms, _ = _editor_share_ms(results, "editor-cold")
-    warm_ms, _ = _editor_share_ms(results, "editor-warm")
     path, lines = results.editor_file
     measured = (
-        f"{share_ms:.0f} ms (CPU {cpu_ms:.0f} ms) on `{path}` ({lines} lines), buffer edited, project cached; "
-        f"empty cache: {empty_ms:.0f} ms; everything cached: {warm_ms:.0f} ms"
+        f"CPU {cpu_ms:.0f} ms (wall {wall_ms:.0f} ms) on `{path}` ({lines} lines); "
+        f"for information, empty cache (indexes the project once): CPU {empty_ms:.0f} ms"
     )
-    return Target("editor: plugin share, one file on stdin", f"<= {EDITOR_SHARE_LIMIT_MS} ms", measured,
-                  share_ms <= EDITOR_SHARE_LIMIT_MS)
+    return Target("editor: plugin share, 1,000-line buffer edited, project cached", f"<= {EDITOR_EDITED_LIMIT_MS} ms",
+                  measured, cpu_ms <= EDITOR_EDITED_LIMIT_MS)
+
+
+def editor_cached_target(results: Results) -> Target:
+    cpu_ms, wall_ms = _editor_share_ms(results, "editor-warm")
+    measured = f"CPU {cpu_ms:.0f} ms (wall {wall_ms:.0f} ms), same buffer, its text cached too"
+    return Target("editor: plugin share, everything cached", f"<= {EDITOR_CACHED_LIMIT_MS} ms", measured,
+                  cpu_ms <= EDITOR_CACHED_LIMIT_MS)
 
 
 def memory_target(results: Results) -> Target:
     peak = max(results.rss_max[key] for key in PLUGIN_RUNS)
-    measured = f"{peak:.0f} MiB, largest of the plugin's runs (no plugin: {results.rss_max['bare']:.0f} MiB)"
+    measured = f"{peak:.0f} MiB, largest of the plugin's `-j1` runs (no plugin: {results.rss_max['bare']:.0f} MiB)"
     return Target("peak RSS of a `-j1` run with the plugin", f"<= {RSS_LIMIT_MIB} MiB", measured,
                   peak <= RSS_LIMIT_MIB)
+
+
+def _table_rows(text: str) -> list[dict[str, str]]:
+    """The rows of the first Markdown table in ``text``, as header to cell."""
+    lines = [line for line in text.splitlines() if line.startswith("|")]
+    if len(lines) < 3:
+        return []
+    cells = [[cell.strip() for cell in line.strip("|").split("|")] for line in lines]
+    return [dict(zip(cells[0], row)) for row in cells[2:]]
+
+
+def module_memory_target(scaling_doc: Path = SCALING_DOC) -> Target:
+    """Read from ``docs/scaling.md`` (written by ``benchmarks/scaling.py``): its largest module."""
+    name, limit = "peak RSS on a 100,000-line module", f"<= {MODULE_RSS_LIMIT_MIB} MiB"
+    rows = _table_rows(scaling_doc.read_text(encoding="utf-8")) if scaling_doc.is_file() else []
+    sized = [(int(row["lines"].replace(",", "")), row) for row in rows if row.get("lines")]
+    if not sized or max(sized, key=lambda pair: pair[0])[0] < MODULE_LINES:
+        return Target(name, limit, "not measured: run `benchmarks/scaling.py`", None)
+    lines, row = max(sized, key=lambda pair: pair[0])
+    peak = float(row["peak RSS with the plugin, MiB"])
+    measured = (f"{peak:.0f} MiB for {lines:,} lines (no plugin: {row['peak RSS alone, MiB']} MiB), "
+                "from `benchmarks/scaling.py` ([scaling.md](scaling.md))")
+    return Target(name, limit, measured, peak <= MODULE_RSS_LIMIT_MIB)
+
+
+def blast_radius_target() -> Target:
+    return Target("blast radius: 10 altered definitions, cold / warm", "<= 0.25x / <= 2%",
+                  "not measured by `benchmarks/` yet", None)
 
 
 def duplication_target(summaries: dict[str, Summary]) -> Target:
@@ -149,10 +203,10 @@ def duplication_target(summaries: dict[str, Summary]) -> Target:
     if pylint is None:
         return Target("cross-file duplication faster than pylint", "< pylint", "pylint not run (--quick)", None)
     measured = (
-        f"{ours.wall:.2f} s (CPU {ours.cpu:.2f} s, {ours.inner.get('duplicates', 0):.0f} blocks) vs pylint "
-        f"duplicate-code {pylint.wall:.2f} s (CPU {pylint.cpu:.2f} s)"
+        f"CPU {ours.cpu:.2f} s (wall {ours.wall:.2f} s, {ours.inner.get('duplicates', 0):.0f} blocks) vs pylint "
+        f"duplicate-code CPU {pylint.cpu:.2f} s (wall {pylint.wall:.2f} s)"
     )
-    return Target("cross-file duplication faster than pylint", "< pylint", measured, ours.wall < pylint.wall)
+    return Target("cross-file duplication faster than pylint", "< pylint", measured, ours.cpu < pylint.cpu)
 
 
 def parallel_target(summaries: dict[str, Summary]) -> Target:
@@ -169,10 +223,12 @@ def targets(results: Results) -> list[Target]:
     summaries = results.summaries
     return [
         cold_target(summaries),
-        metric_target(summaries),
         warm_target(summaries),
-        editor_target(results),
+        editor_edited_target(results),
+        editor_cached_target(results),
         memory_target(results),
+        module_memory_target(),
+        blast_radius_target(),
         duplication_target(summaries),
         parallel_target(summaries),
     ]
@@ -189,7 +245,7 @@ def targets_table(rows: list[Target]) -> list[str]:
 
 
 def _runs_row(key: str, summary: Summary, bare: Summary) -> str:
-    ratio = f"{summary.wall / bare.wall:.2f}x" if not key.startswith("editor") else ""
+    ratio = f"{summary.cpu / bare.cpu:.2f}x" if not key.startswith("editor") else ""
     findings = f"{summary.output_lines} ({summary.rvw_lines} RVW)" if key in FLAKE8_RUNS else ""
     written = "" if summary.cache_written is None else summary.cache_written
     return (
@@ -200,7 +256,7 @@ def _runs_row(key: str, summary: Summary, bare: Summary) -> str:
 
 def runs_table(results: Results) -> list[str]:
     lines = [
-        "| run | wall s | CPU s | peak RSS MiB | x flake8 default | output lines | cache entries written | runs |",
+        "| run | wall s | CPU s | peak RSS MiB | x flake8 default, CPU | output lines | cache entries written | runs |",
         "|---|---|---|---|---|---|---|---|",
     ]
     summaries = results.summaries
@@ -209,9 +265,9 @@ def runs_table(results: Results) -> list[str]:
 
 
 PASS_ROWS = (
-    ("seconds", "wall s"), ("cpu", "CPU s"), ("files", "files timed"), ("errors", "files libcst rejected"),
+    ("seconds", "wall s"), ("cpu", "CPU s"), ("files", "files timed"), ("errors", "files the pass failed on"),
     ("skipped", "files Python rejects (skipped)"), ("duplicates", "duplicated blocks found"),
-    ("import_libcst", "`import libcst`, s (not in the sums)"),
+    ("import_metrics", "`import flake8_reviewable.metrics`, s (not in the sums)"),
 )
 
 
@@ -226,9 +282,24 @@ def _cell(values: dict, key: str) -> str:
 
 def passes_table(results: Results) -> list[str]:
     passes = [results.summaries[key].inner for key in ("parse", "measure", "duplicates")]
-    lines = ["| in-process sum | libcst parse | metric pass | duplicate search |", "|---|---|---|---|"]
+    lines = ["| in-process sum | `ast.parse` | metric pass | duplicate search |", "|---|---|---|---|"]
     lines += [f"| {label} | " + " | ".join(_cell(values, key) for values in passes) + " |" for key, label in PASS_ROWS]
     return lines
+
+
+def metric_note(results: Results) -> list[str]:
+    """The metric pass against ``ast.parse``: no longer a target, shown for information."""
+    parse, measure = (results.summaries[key].inner for key in ("parse", "measure"))
+    return [
+        "The design no longer names a target for the metric pass alone (it was: the pass beyond its own libcst "
+        "parse at most 0.5x a bare libcst parse; the plugin no longer parses with libcst, it measures the `ast` "
+        "flake8 has already parsed). For information, in-process sums over every file: the metric pass "
+        f"{measure['cpu']:.2f} s CPU = {measure['cpu'] / parse['cpu']:.2f}x `ast.parse` of the same files "
+        f"({parse['cpu']:.2f} s CPU, a cost flake8 pays anyway).",
+        "",
+        "Verdicts are judged on CPU time (user + system of the run's own process, `os.wait4`), which other "
+        "jobs on the machine do not stretch the way they stretch wall time; wall time is shown beside it.",
+    ]
 
 
 def render_targets(results: Results, rows: list[Target]) -> str:
@@ -252,13 +323,14 @@ def cpu_model() -> str:
 def machine_lines(results: Results, package_versions: dict[str, str]) -> list[str]:
     packages = ", ".join(f"{name} {version}" for name, version in package_versions.items())
     return [
-        f"- date: {datetime.date.today().isoformat()}",
+        f"- date: {results.date}",
         f"- plugin code measured: {results.source}",
         f"- CPUs (`nproc`): {len(os.sched_getaffinity(0))}; model: {cpu_model()}",
         f"- OS: {platform.platform()}",
         f"- Python: {platform.python_version()} ({platform.python_implementation()})",
         f"- packages: {packages}",
         f"- load average (1, 5, 15 min) before / after: {results.load[0]} / {results.load[1]}",
+        *([f"- {results.load[2]}"] if len(results.load) > 2 and results.load[2] else []),
     ]
 
 
@@ -275,11 +347,11 @@ METHOD = """\
 - Cold: `--reviewable-cache-dir` points at a new empty folder; warm: the next run reuses the folder the cold
   run filled, nothing changed. "Cache entries written" counts the entries a run (re)wrote: in a warm run,
   the files it measured again because their entry could not be read back.
-- The libcst parse and the metric pass run in one process each (plugin environment), timed in-process per
-  file and summed; reading files and `ast.parse` (which flake8 does anyway) are not timed, nor is
-  `import libcst` (shown apart).
+- `ast.parse` and the metric pass run in one process each (plugin environment), timed in-process per
+  file and summed; reading files is not timed, nor is `ast.parse` in the metric pass (the plugin measures the
+  tree flake8 has already parsed), nor importing the metric pass (shown apart).
 - Three environments under `.bench/`: `bare` (flake8 only, same version), `plugin` (flake8 + this repository,
-  not editable, with libcst and radon), `peers` (pylint, radon, complexipy). flake8 loads every installed
+  not editable, with radon), `peers` (pylint, radon, complexipy). flake8 loads every installed
   `flake8.extension` entry point; radon registers one (`radon.contrib.flake8`), so radon is kept out of `bare`.
   In `plugin` it is there because the plugin depends on radon: it is part of what a user installs, and its
   checker returns at once unless `--radon-max-cc` is set, so it costs its import and one call per file.
@@ -292,8 +364,11 @@ METHOD = """\
 - Editor: the corpus file closest to 1,000 lines, passed on stdin (`flake8 - --stdin-display-name=PATH`).
   The plugin share is the median with the plugin minus the median without. With an empty cache the plugin
   indexes every file of the project for duplicates, once; after that an editor sends a buffer whose text is
-  new while the project is cached ("buffer edited": a unique comment line is appended for each run), and
-  that is the case the target is judged on.
+  new while the project is cached ("buffer edited": a unique comment line is appended for each run), judged
+  against the 100 ms target, then the same buffer with everything cached ("everything cached"), judged
+  against the 50 ms target.
+- The 100,000-line module's peak RSS comes from `docs/scaling.md` (`benchmarks/scaling.py`), read when this
+  page is written; the machine load of that run is the one noted there.
 """
 
 
@@ -327,11 +402,11 @@ def render_doc(results: Results, rows: list[Target], package_versions: dict[str,
         "runs. Targets are those of the design (\"Targets\")."
     )
     sections = [
-        ["# Performance", "", title],
-        ["## Targets", "", *targets_table(rows)],
+        ["# Performance", "", title, *(["", results.note] if results.note else [])],
+        ["## Targets", "", *targets_table(rows), "", *metric_note(results)],
         ["## What was tried", "", TRIED.read_text(encoding="utf-8").rstrip()],
         ["## All runs", "", *runs_table(results)],
-        ["## Metric pass and libcst parse, in-process", "", *passes_table(results)],
+        ["## Metric pass and `ast.parse`, in-process", "", *passes_table(results)],
         ["## Where the metric pass spends its time", "", *profile_lines(results)],
         ["## Machine", "", *machine_lines(results, package_versions)],
         ["## How the numbers are taken", "", METHOD.rstrip()],

@@ -5,7 +5,7 @@
 Downloads the pinned corpus sdist into ``.corpora/``, creates (once) three virtual environments under
 ``.bench/`` (see ``environment.py``), then times, interleaved over ``--rounds`` rounds (medians reported):
 flake8's default checks without the plugin; with it, cold (empty cache) and warm; ``--select=RVW`` cold and
-warm, and cold with ``-j2``; the bare ``libcst.parse_module`` of every file, the plugin's metric pass alone and
+warm, and cold with ``-j2``; ``ast.parse`` of every file (what flake8 pays anyway), the plugin's metric pass alone and
 its duplicate search alone; pylint's duplicate-code check, ``radon cc`` and complexipy on the same files; and
 the editor case (the file closest to 1,000 lines on stdin). Prints a table of every target, met or not, and
 for Django writes ``docs/performance.md``. Standard library only; every tool runs in its own environment.
@@ -15,8 +15,10 @@ from __future__ import annotations
 import argparse
 import ast
 import dataclasses
+import statistics
 import sys
 import tempfile
+import threading
 import tokenize
 import warnings
 from pathlib import Path
@@ -24,7 +26,7 @@ from pathlib import Path
 from environment import (
     CORPORA, REPO, Venvs, corpus_root, prepare_venvs, python_files, source_state, versions, working_copy,
 )
-from report import Results, render_doc, render_targets, targets
+from report import Results, load_results, render_doc, render_targets, save_results, targets
 from timing import CACHE, Case, Sample, print_progress, run_command, run_rounds, summarise
 
 PASSES = Path(__file__).resolve().parent / "passes.py"
@@ -46,6 +48,15 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--corpus-dir", type=Path, default=REPO / ".corpora")
     parser.add_argument("--bench-dir", type=Path, default=REPO / ".bench")
     parser.add_argument(
+        "--results", type=Path, default=None,
+        help="JSON file where the measurements are saved (default: .bench/results-CORPUS.json)",
+    )
+    parser.add_argument(
+        "--render-only", action="store_true",
+        help="measure nothing: write the report again from the saved --results (say, after editing tried.md)",
+    )
+    parser.add_argument("--note", default=None, help="said under the report's title (say, why fewer rounds)")
+    parser.add_argument(
         "--output", type=Path, default=None,
         help="where to write the report (default: docs/performance.md for django, none for the others)",
     )
@@ -54,6 +65,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         args.rounds, args.editor_repetitions, args.editor_cold_repetitions = 1, QUICK_EDITOR_REPETITIONS, 1
     if args.output is None and args.corpus == "django" and not args.quick:
         args.output = REPO / "docs" / "performance.md"
+    if args.results is None:
+        args.results = args.bench_dir / f"results-{args.corpus}.json"
     return args
 
 
@@ -74,11 +87,10 @@ def flake8_cases(venvs: Venvs, root: Path) -> list[Case]:
 
 
 def pass_cases(venvs: Venvs, root: Path, file_list: Path) -> list[Case]:
-    """The bare libcst parse, the metric pass and the duplicate search, each in one process of the plugin
-    environment."""
+    """``ast.parse``, the metric pass and the duplicate search, each in one process of the plugin environment."""
     python = venvs.tool("plugin", "python")
     modes = (
-        ("parse", "libcst.parse_module, every file"),
+        ("parse", "ast.parse, every file"),
         ("measure", "metrics.measure, every file"),
         ("duplicates", "duplicate search from scratch"),
     )
@@ -178,19 +190,54 @@ def load_average() -> str:
         return "unknown"
 
 
-def main(argv: list[str] | None = None) -> None:
-    args = parse_args(argv)
-    venvs = prepare_venvs(args.bench_dir, sys.executable)
+class LoadSampler(threading.Thread):
+    """Samples the 1-minute load average every ``period`` seconds while the benchmark runs (its own runs
+    count for about 1 of it, 2 during the ``-j2`` case)."""
+
+    def __init__(self, period: float = 30.0) -> None:
+        super().__init__(daemon=True)
+        self.period, self.samples, self.stopped = period, [], threading.Event()
+
+    def run(self) -> None:
+        while not self.stopped.wait(self.period):
+            self.samples.append(float(load_average().split()[0]))
+
+    def summary(self) -> str:
+        self.stopped.set()
+        if not self.samples:
+            return ""
+        values = sorted(self.samples)
+        return (f"1-minute load during the run, {len(values)} samples every {self.period:.0f} s: min {values[0]:.2f}, "
+                f"median {statistics.median(values):.2f}, max {values[-1]:.2f}")
+
+
+def measure(args: argparse.Namespace, venvs: Venvs) -> Results:
+    """Every measurement, saved to ``args.results`` as soon as it is taken."""
     source = source_state(venvs)  # now: the repository may change while the benchmark runs
     root = corpus_root(args.corpus_dir, args.corpus, venvs.tool("bare", "python"))
-    load_before = load_average()
+    load_before, sampler = load_average(), LoadSampler()
+    sampler.start()
     with tempfile.TemporaryDirectory(prefix="reviewable-bench-") as scratch:
         results = run_all(args, venvs, working_copy(root, Path(scratch)), Path(scratch))
-    results = dataclasses.replace(results, load=(load_before, load_average()), source=source)
+    load = (load_before, load_average(), sampler.summary())
+    results = dataclasses.replace(results, load=load, source=source, package_versions=versions(venvs))
+    save_results(results, args.results)
+    return results
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
+    if args.render_only:
+        results = load_results(args.results)
+    else:
+        results = measure(args, prepare_venvs(args.bench_dir, sys.executable))
+    if args.note is not None:
+        results = dataclasses.replace(results, note=args.note)
+        save_results(results, args.results)
     rows = targets(results)
     print(render_targets(results, rows))
     if args.output:
-        args.output.write_text(render_doc(results, rows, versions(venvs)), encoding="utf-8")
+        args.output.write_text(render_doc(results, rows, results.package_versions), encoding="utf-8")
         print(f"wrote {args.output}", file=sys.stderr)
 
 

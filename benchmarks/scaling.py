@@ -4,13 +4,15 @@
 
 Each module is real code repeated: a base of whole files from Django's ``django/db`` package (the pinned
 corpus, downloaded like ``run.py`` does), in path order, until it holds 12,500 lines (``from __future__``
-lines dropped, since they must open a module), then as many copies of that base as the size asks for. A
-module made of different files at each size would mix sparse and dense code differently, and its curve
-would show the mix, not the size; copies keep the mix, and also make every function a duplicate of its
-copies, the duplicate index's worst case. Each size is checked by flake8 ``-j1`` without the plugin
-(``bare`` environment) and with it, no cache (so every fact is measured), interleaved over rounds; medians
-of wall time and the peak RSS are reported with the plugin's share per 1,000 lines, which stays flat when
-time grows linearly. Writes ``docs/scaling.md`` unless ``--output -``.
+lines dropped, since they must open a module), then as many copies of that base as the size asks for. A module
+made of different files at each size would mix sparse and dense code differently, and its curve would show the
+mix, not the size; copies keep the mix, and also make every function a duplicate of its copies, the duplicate
+index's worst case. Each module is alone in its folder, the run's project. Each size is checked by flake8
+``-j1`` without the plugin (``bare`` environment) and with it, no cache (so every fact is measured),
+interleaved over rounds; medians of CPU time (the run's own, which other jobs on the machine stretch less than
+wall time) and the peak RSS are reported with the plugin's share per 1,000 lines, which stays flat when time
+grows linearly. The design's target: a 100,000-line module at most 600 MiB of peak RSS with the plugin. Writes
+``docs/scaling.md`` unless ``--output -``.
 """
 from __future__ import annotations
 
@@ -77,30 +79,39 @@ def time_sizes(args: argparse.Namespace, scratch: Path) -> dict[tuple[str, int],
     base = "".join(base_lines(root))
     modules = {}
     for size in args.sizes:
-        modules[size] = scratch / f"module_{size}.py"
+        # A folder each: the plugin's project is every file under the current folder, so modules side by
+        # side would all be indexed for duplicates by every run.
+        modules[size] = scratch / f"size_{size}" / "module.py"
+        modules[size].parent.mkdir()
         modules[size].write_text(base * max(1, round(size / BASE_LINES)), encoding="utf-8")
     samples: dict[tuple[str, int], list[Sample]] = {}
+    load_before = _load_average()
     for number in range(args.rounds):
         for size, module in modules.items():
             for role, command in commands.items():
-                sample = run_command([*command, module.name], scratch)
+                sample = run_command([*command, module.name], module.parent)
                 samples.setdefault((role, size), []).append(sample)
-                print(f"round {number + 1}: {role} {size} lines: {sample.wall:.2f} s, {sample.rss_mib:.0f} MiB",
+                print(f"round {number + 1}: {role} {size} lines: {sample.cpu:.2f} s CPU, {sample.rss_mib:.0f} MiB",
                       file=sys.stderr)
     args.state = source_state(venvs)
+    args.load = f"load average (1, 5, 15 min) before / after: {load_before} / {_load_average()}"
     args.actual_lines = {size: len(path.read_text(encoding="utf-8").splitlines()) for size, path in modules.items()}
     return samples
 
 
+def _load_average() -> str:
+    return " ".join(Path("/proc/loadavg").read_text(encoding="utf-8").split()[:3])
+
+
 def render(args: argparse.Namespace, samples: dict[tuple[str, int], list[Sample]]) -> str:
     rows = [
-        "| lines | flake8 alone, s | with the plugin, s | plugin's share, s | share per 1,000 lines, ms "
+        "| lines | flake8 alone, CPU s | with the plugin, CPU s | plugin's share, CPU s | share per 1,000 lines, ms "
         "| peak RSS alone, MiB | peak RSS with the plugin, MiB | RVW findings |",
         "|---|---|---|---|---|---|---|---|",
     ]
     for size in args.sizes:
-        bare = statistics.median(sample.wall for sample in samples[("bare", size)])
-        plugin = statistics.median(sample.wall for sample in samples[("plugin", size)])
+        bare = statistics.median(sample.cpu for sample in samples[("bare", size)])
+        plugin = statistics.median(sample.cpu for sample in samples[("plugin", size)])
         lines = args.actual_lines[size]
         rows.append(
             f"| {lines:,} | {bare:.2f} | {plugin:.2f} | {plugin - bare:.2f} | {(plugin - bare) / lines * 1e6:.1f} "
@@ -113,7 +124,7 @@ def render(args: argparse.Namespace, samples: dict[tuple[str, int], list[Sample]
         "",
         __doc__.split("\n\n", 2)[2].strip(),
         "",
-        f"Medians of {args.rounds} round(s); plugin code: {args.state}.",
+        f"Medians of {args.rounds} round(s); plugin code: {args.state}; {args.load}.",
         "",
         *rows,
         "",

@@ -66,8 +66,9 @@ class Summary(Sample):
     """Medians (wall, CPU, peak RSS, inner timings) of the runs of one case; the rest from its last run."""
 
     runs: int = 1
-    # The wall time of every run, in round order, to compare cases round by round.
+    # The wall and CPU time of every run, in round order, to compare cases round by round.
     walls: tuple[float, ...] = ()
+    cpus: tuple[float, ...] = ()
 
 
 @contextlib.contextmanager
@@ -184,7 +185,10 @@ def summarise(samples: Sequence[Sample]) -> Summary:
         rss_mib=statistics.median(sample.rss_mib for sample in samples),
         inner=_median_inner(samples),
     )
-    return Summary(**last, runs=len(samples), walls=tuple(sample.wall for sample in samples))
+    return Summary(
+        **last, runs=len(samples), walls=tuple(sample.wall for sample in samples),
+        cpus=tuple(sample.cpu for sample in samples),
+    )
 
 
 def print_progress(rounds: int) -> Progress:
