@@ -32,8 +32,11 @@ from flake8_reviewable.settings import FileSelection, Settings
 def project_name(path: str) -> str:
     """How the project names a file: relative to the current folder, normalised (an editor may pass the
     buffer's absolute name)."""
-    if not os.path.isabs(path):  # already relative to the current folder: only normalise (no getcwd per file)
-        return os.path.normpath(path)
+    normal = os.path.normpath(path)
+    # Relative and below the current folder: already its name (no getcwd per file). A name climbing out
+    # (the project root above the current folder) may come back in: relpath makes it the same name.
+    if not os.path.isabs(normal) and not normal.startswith(os.pardir):
+        return normal
     try:
         return os.path.relpath(path)
     except ValueError:  # another drive (Windows): no relative name
