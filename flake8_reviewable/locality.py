@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import tokenize
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +26,7 @@ from flake8_reviewable.change import (
 from flake8_reviewable.composition import ChangeSummary, Composition, Kind, kind_of, summarize
 from flake8_reviewable.facts import Definition, FileFacts
 from flake8_reviewable.git import ChangedFile, FilePatch
+from flake8_reviewable.measurement import read_source
 from flake8_reviewable.loosening import Loosening, quiet_line
 
 # A text's definitions (through the facts cache), or None when Python cannot parse it.
@@ -101,10 +101,11 @@ def _read_change(merge_base: str, top: Path, definitions_of: Definitions) -> Run
 
 
 def _empty_change_note(base: str, found: _Base) -> str | None:
-    """What to say when ``auto`` landed on the commit being checked: the change is empty, perhaps because
-    a single-branch clone's ``origin/HEAD`` names this very branch. A note, not a finding, so that a push
-    to main (where an empty change is the truth) never fails; with the changed scope it is RVW400."""
-    if base != "auto" or not found.is_head:
+    """What to say when ``auto`` landed on the commit being checked in a shallow clone: the change is empty,
+    perhaps because a single-branch clone's ``origin/HEAD`` names this very branch. In a complete clone
+    this is a checkout of the base branch itself, and an empty change is the truth: nothing to say. A
+    note, not a finding, so that a push to main never fails; with the changed scope it is RVW400."""
+    if base != "auto" or not found.is_head or not found.shallow:
         return None
     return (f"the base auto found, {found.name}, is the commit being checked, so there is no change to measure; "
             "if this branch is a change to review, name the branch it goes into with --reviewable-base "
@@ -146,21 +147,13 @@ def _composition(
 
 
 def _swept_lines(patch: FilePatch, base_text: str | None, top: Path, definitions_of: Definitions) -> int:
-    current = _read_source(top / patch.path)
+    current = read_source(str(top / patch.path))
     if base_text is None or current is None:
         return 0
     now, base = definitions_of(current), definitions_of(base_text)
     if now is None or base is None:
         return 0
     return signature_lines(now, base, diff_of_patch(patch))
-
-
-def _read_source(path: Path) -> str | None:
-    try:
-        with tokenize.open(path) as stream:
-            return stream.read()
-    except (OSError, SyntaxError, UnicodeDecodeError):
-        return None
 
 
 def _unmeasurable(top: Path, checked: Iterable[str], problem: str) -> RunChange:
@@ -177,6 +170,7 @@ class _Base:
     merge_base: str | None = None
     problem: str | None = None
     is_head: bool = False
+    shallow: bool = False
 
 
 def _merge_base(base: str, top: Path, environment: Mapping[str, str], must_measure: bool) -> _Base:
@@ -193,7 +187,8 @@ def _merge_base(base: str, top: Path, environment: Mapping[str, str], must_measu
         if shallow:
             return _Base(name, problem=f"this shallow clone lacks the merge base of HEAD and {name!r}; {_FETCH_HINT}")
         return _Base(name, problem=f"HEAD and the base {name!r} share no history")
-    return _Base(name, merge_base, is_head=commit == git.resolve_commit("HEAD", top) and _is_this_branch(name, top))
+    is_head = commit == git.resolve_commit("HEAD", top) and _is_this_branch(name, top)
+    return _Base(name, merge_base, is_head=is_head, shallow=shallow)
 
 
 def _is_this_branch(name: str, top: Path) -> bool:

@@ -194,3 +194,16 @@ def test_a_deleted_class_is_one_place_and_test_files_are_not_scattered(repo) -> 
         "a.py:1:1: RVW402 this file's change edits 2 functions and classes (> 1): Gone (deleted), kept; split it "
         "by concern"
     ]
+
+
+def test_a_complete_clone_of_the_base_branch_says_nothing(flake8, tmp_path) -> None:
+    # On main itself, with origin/HEAD naming it, an empty change is the truth: no note on every run.
+    origin = tmp_path / "origin"
+    origin.mkdir()
+    (origin / "a.py").write_text(body(5))
+    commit_all(origin)
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", f"file://{origin}", str(clone))
+    run = subprocess.run([sys.executable, "-m", "flake8", "--select=RVW4", "a.py"], cwd=clone,
+                         capture_output=True, text=True)
+    assert (run.returncode, run.stdout, run.stderr) == (0, "", "")
