@@ -9,12 +9,11 @@ patterns that could match it where its name does not; the walk, the order and th
 from __future__ import annotations
 
 import fnmatch
+import hashlib
 import os
 import re
 from collections.abc import Callable, Iterator, Sequence
 
-# os.walk's signature as used here: top-down, the caller prunes the sub-folder list it is given.
-Walk = Callable[[str], Iterator[tuple[str, list[str], list[str]]]]
 _WILDCARDS = frozenset("*?[")
 _SEPARATORS = frozenset(filter(None, (os.sep, os.altsep)))
 
@@ -65,42 +64,69 @@ class _Exclusion:
         return self.by_walked_path is not None and self.by_walked_path(os.path.join(absolute_folder, name))
 
 
-def _filenames_from(arg: str, excluded_arg: Callable[[str], bool], exclusion: _Exclusion, walk: Walk) -> Iterator[str]:
-    if excluded_arg(arg):
-        return
-    if not os.path.isdir(arg):
-        yield arg
-        return
-    absolute_arg = os.path.abspath(arg)
-    for root, sub_directories, files in walk(arg):
-        # os.walk joins real names onto ``arg``, so joining them onto its absolute form needs no
+class FolderFilter:
+    """Which entries of a walked folder a run keeps: the sub-folders ``exclude`` leaves to enter, and the
+    files it leaves that the ``filename`` patterns want. Its ``key`` names everything the answer depends
+    on, so a walk that keeps folders between runs (``listing``) knows when a kept answer is this filter's."""
+
+    def __init__(self, top: str, exclusion: _Exclusion, filename_patterns: Sequence[str], key: str) -> None:
+        self.exclusion = exclusion
+        self.wanted = _matcher(filename_patterns) or (lambda name: True)
+        # The patterns, and where the walk starts (relative names are matched too) as seen from here.
+        named = "\0".join([key, top, os.path.abspath(top)])
+        self.key = hashlib.blake2b(os.fsencode(named), digest_size=16).hexdigest()
+
+    def __call__(self, folder: str, absolute_folder: str, sub_folders: list[str],
+                 files: list[str]) -> tuple[list[str], list[str]]:
+        excluded = self.exclusion.excludes_entry
+        kept_folders = [name for name in sub_folders if not excluded(name, absolute_folder)]
+        kept_files = [name for name in files
+                      if not excluded(name, absolute_folder) and self.wanted(os.path.join(folder, name))]
+        return kept_folders, kept_files
+
+
+# A walk as discovery uses it: top-down from ``top``, entering and listing only what the filter keeps,
+# yielding each folder's name (``top`` joined with real names) and its kept files.
+Walk = Callable[[str, FolderFilter], Iterator[tuple[str, list[str]]]]
+
+
+def walk_filtered(top: str, keep: FolderFilter) -> Iterator[tuple[str, list[str]]]:
+    """``os.walk`` with the filter applied to each folder."""
+    absolute_top = os.path.abspath(top)
+    for folder, sub_folders, files in os.walk(top):
+        # os.walk joins real names onto ``top``, so joining them onto its absolute form needs no
         # normalisation: abspath for each of a project's files was most of an editor run's listing.
-        absolute_root = os.path.join(absolute_arg, root[len(arg):].lstrip(os.sep))
-        for directory in tuple(sub_directories):
-            if exclusion.excludes_entry(directory, absolute_root):
-                sub_directories.remove(directory)
-        for filename in files:
-            if not exclusion.excludes_entry(filename, absolute_root):
-                yield os.path.join(root, filename)
+        absolute_folder = os.path.join(absolute_top, folder[len(top):].lstrip(os.sep))
+        sub_folders[:], kept_files = keep(folder, absolute_folder, sub_folders, files)
+        yield folder, kept_files
 
 
 def expand_paths(
     paths: Sequence[str], stdin_display_name: str, filename_patterns: Sequence[str], exclude: Sequence[str],
-    walk: Walk = os.walk,
+    walk: Walk = walk_filtered,
 ) -> Iterator[str]:
     """The same files, in the same order, as flake8's ``expand_paths`` with the same arguments; ``walk``
-    stands in for ``os.walk`` (see ``listing``)."""
+    may keep folders between runs (see ``listing``)."""
     exclusion = _Exclusion(exclude)
-    wanted = _matcher(filename_patterns) or (lambda name: True)
-
-    def excluded_arg(arg: str) -> bool:
-        if arg == "-":
-            if stdin_display_name == "stdin":
-                return False
-            arg = stdin_display_name
-        return exclusion.excludes(arg)
-
+    key = "\0".join([*exclude, "\1", *filename_patterns])
     for path in paths or ["."]:
-        for filename in _filenames_from(path, excluded_arg, exclusion, walk):
-            if filename == "-" or path == filename or wanted(filename):
-                yield filename
+        if not _excluded_argument(path, stdin_display_name, exclusion):
+            yield from _filenames_from(path, FolderFilter(path, exclusion, filename_patterns, key), walk)
+
+
+def _excluded_argument(path: str, stdin_display_name: str, exclusion: _Exclusion) -> bool:
+    """A path named on the command line is excluded by its name (stdin by the name it stands for)."""
+    if path == "-":
+        if stdin_display_name == "stdin":
+            return False
+        path = stdin_display_name
+    return exclusion.excludes(path)
+
+
+def _filenames_from(path: str, keep: FolderFilter, walk: Walk) -> Iterator[str]:
+    if not os.path.isdir(path):
+        yield path  # named on the command line: checked whatever its name
+        return
+    for folder, files in walk(path, keep):
+        prefix = os.path.join(folder, "")  # each name is one plain part: joined as os.path.join would
+        yield from (prefix + name for name in files)

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from flake8_reviewable.discovery import Walk, expand_paths
+from flake8_reviewable.discovery import Walk, expand_paths, walk_filtered
 from flake8_reviewable.duplication import Duplicate, ProjectIndex, Window, find_duplicates
 from flake8_reviewable.index_store import StoredIndex
 from flake8_reviewable.measurement import Measurer
@@ -43,7 +43,7 @@ def project_name(path: str) -> str:
         return os.path.normpath(path)
 
 
-def checked_files(paths: Sequence[str], selection: FileSelection, walk: Walk = os.walk) -> list[str]:
+def checked_files(paths: Sequence[str], selection: FileSelection, walk: Walk = walk_filtered) -> list[str]:
     """The files flake8 checks for these paths, as flake8 itself finds and names them (``-`` as on stdin)."""
     files = expand_paths(list(paths), selection.stdin_display_name, selection.filename_patterns,
                          selection.exclude, walk)
@@ -108,7 +108,7 @@ class Project:
     measurer: Measurer
 
     @classmethod
-    def listed(cls, settings: Settings, root: Path, measurer: Measurer, walk: Walk = os.walk) -> Project:
+    def listed(cls, settings: Settings, root: Path, measurer: Measurer, walk: Walk = walk_filtered) -> Project:
         top = os.path.relpath(root)
         files = [project_name(name) for name in checked_files([top], settings.selection, walk)]
         return cls(files, measurer)

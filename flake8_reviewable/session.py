@@ -21,6 +21,7 @@ from flake8_reviewable.blast import Radius
 from flake8_reviewable.cache import FactsCache
 from flake8_reviewable.change import ChangeContext
 from flake8_reviewable.context import FileContext
+from flake8_reviewable.discovery import walk_filtered
 from flake8_reviewable.duplication import Duplicate
 from flake8_reviewable.facts import Definition, FileFacts
 from flake8_reviewable.git import project_root
@@ -97,7 +98,7 @@ class Session:
         # An editor run lists the project on every save: through the folders cached beside the store.
         store = self._store()
         walk = CachedWalk.open(store.connection) if store else None
-        project = self.project = Project.listed(self.settings, root, self.measurer, walk or os.walk)
+        project = self.project = Project.listed(self.settings, root, self.measurer, walk or walk_filtered)
         if walk is not None:
             walk.save()
         return buffer_index(project, store)

@@ -1,4 +1,4 @@
-"""The editor's cached folder walk must yield exactly what os.walk yields, changes included."""
+"""The editor's cached folder walk must list exactly what flake8 lists, changes included."""
 from __future__ import annotations
 
 import os
@@ -31,50 +31,51 @@ def settle() -> None:
     time.sleep(2.1)
 
 
-def walk_twice(database: Path) -> list:
-    """Walk once to fill the cache, then again; return the second walk's output."""
-    for _ in range(2):
-        connection = sqlite3.connect(database)
-        walk = CachedWalk.open(connection)
-        found = list(walk("."))
-        walk.save()
-        connection.close()
+def listed(database: Path, top: str = ".", exclude: tuple[str, ...] = ()) -> list[str]:
+    """The files the cached walk lists (saving what it read), as discovery lists them for flake8."""
+    connection = sqlite3.connect(database)
+    walk = CachedWalk.open(connection)
+    found = list(expand_paths([top], "stdin", ["*.py"], list(exclude), walk))
+    walk.save()
+    connection.close()
     return found
 
 
+def flake8_lists(top: str = ".", exclude: tuple[str, ...] = ()) -> list[str]:
+    return list(flake8_expand_paths(paths=[top], stdin_display_name="stdin", filename_patterns=["*.py"],
+                                    exclude=list(exclude)))
+
+
+def list_twice(database: Path, exclude: tuple[str, ...] = ()) -> list[str]:
+    """List once to fill the cache, then again; return the second listing."""
+    listed(database, exclude=exclude)
+    return listed(database, exclude=exclude)
+
+
 def plant(database: Path, folder: str, extra_file: str) -> None:
-    """Add a file name to a cached folder's entries: only a walk that reads the cache can yield it."""
+    """Add a file name to a cached folder's kept files: only a walk that reads the cache can list it."""
     with sqlite3.connect(database) as connection:
         key = os.fsencode(os.path.abspath(folder))
-        (files,) = connection.execute("SELECT files FROM folders WHERE path = ?", (key,)).fetchone()
-        files += b"\0" + os.fsencode(extra_file)
-        connection.execute("UPDATE folders SET files = ? WHERE path = ?", (files, key))
-
-
-def cached_walk(database: Path, top: str = ".") -> list:
-    walk = CachedWalk.open(sqlite3.connect(database))
-    return list(walk(top))
+        (files,) = connection.execute("SELECT files FROM kept_folders WHERE path = ?", (key,)).fetchone()
+        files = b"\0".join(filter(None, [files, os.fsencode(extra_file)]))
+        connection.execute("UPDATE kept_folders SET files = ? WHERE path = ?", (files, key))
 
 
 def test_settled_folders_come_from_the_cache_and_every_change_is_seen(project: Path, tmp_path: Path) -> None:
     database = tmp_path / "cache.sqlite3"
+    exclude = ("build", str(project / "pkg" / "sub" / "deeper"), "*.txt")
     settle()
-    assert walk_twice(database) == list(os.walk(".")) != []
+    assert list_twice(database, exclude) == flake8_lists(".", exclude) != []
     plant(database, "pkg", "planted.py")
     plant(database, "empty", "planted.py")
-    found = {folder: files for folder, _, files in cached_walk(database)}
-    assert "planted.py" in found[os.path.join(".", "pkg")]
-    os.chdir("empty")  # an editor may start flake8 from the buffer's folder: the same rows serve
-    found = {folder: files for folder, _, files in cached_walk(database, top="..")}
-    assert "planted.py" in found[os.path.join("..", "pkg")]
-    os.chdir(project)
-    exclude = ["build", str(project / "pkg" / "sub" / "deeper"), "*.txt"]
-    walk = CachedWalk.open(sqlite3.connect(database))
-    ours = list(expand_paths(["."], "stdin", ["*.py"], exclude, walk))
-    theirs = list(flake8_expand_paths(paths=["."], stdin_display_name="stdin", filename_patterns=["*.py"],
-                                      exclude=exclude))
     planted = {os.path.join(".", "pkg", "planted.py"), os.path.join(".", "empty", "planted.py")}
-    assert [path for path in ours if path not in planted] == theirs and planted <= set(ours)
+    ours = listed(database, exclude=exclude)
+    assert [path for path in ours if path not in planted] == flake8_lists(".", exclude) and planted <= set(ours)
+    os.chdir("empty")  # an editor may start flake8 from the buffer's folder: rows of another start are not used
+    assert listed(database, top="..", exclude=exclude) == flake8_lists("..", exclude)
+    os.chdir(project)
+    # Another filter is answered from its own reading, never from the rows kept for this one.
+    assert listed(database) == flake8_lists(".")
     (project / "pkg" / "new.py").write_text("y = 2\n")
     (project / "pkg" / "sub" / "deeper" / "c.py").rename(project / "pkg" / "sub" / "deeper" / "d.py")
     (project / "docs" / "notes.txt").unlink()
@@ -82,20 +83,20 @@ def test_settled_folders_come_from_the_cache_and_every_change_is_seen(project: P
     (project / "empty").chmod(0o700)  # only the change time moves: the folder is read again
     (project / "build" / "fresh").mkdir()
     (project / "build" / "fresh" / "e.py").write_text("z = 3\n")
-    assert cached_walk(database) == list(os.walk("."))
-    walk_twice(database)
+    assert listed(database) == flake8_lists(".")
+    list_twice(database)
     plant(database, "pkg", "planted.py")
     with sqlite3.connect(database) as connection:  # rows another user wrote are read again, not trusted
-        connection.execute("UPDATE folders SET stamp = 'someone else' || substr(stamp, instr(stamp, '|'))")
-    assert cached_walk(database) == list(os.walk("."))
+        connection.execute("UPDATE kept_folders SET stamp = 'someone else' || substr(stamp, instr(stamp, '|'))")
+    assert listed(database) == flake8_lists(".")
 
 
 def test_recently_changed_folders_are_read_again(project: Path, tmp_path: Path) -> None:
     # Just written: a change in the same clock tick as the reading could hide, so the cache is not trusted.
     database = tmp_path / "cache.sqlite3"
-    walk_twice(database)
+    list_twice(database)
     plant(database, "pkg", "planted.py")
-    assert cached_walk(database) == list(os.walk("."))
+    assert listed(database) == flake8_lists(".")
 
 
 def test_links_are_listed_but_not_entered_and_their_folders_not_kept(project: Path, tmp_path: Path) -> None:
@@ -103,7 +104,7 @@ def test_links_are_listed_but_not_entered_and_their_folders_not_kept(project: Pa
     (project / "linked").symlink_to(project / "pkg", target_is_directory=True)
     (project / "pkg" / "link.py").symlink_to(project / "pkg" / "a.py")
     (project / "pkg" / "broken.py").symlink_to(project / "missing.py")
-    assert walk_twice(database) == list(os.walk("."))
+    assert list_twice(database) == flake8_lists(".")
     with sqlite3.connect(database) as connection:
-        kept = {os.fsdecode(row[0]) for row in connection.execute("SELECT path FROM folders")}
+        kept = {os.fsdecode(row[0]) for row in connection.execute("SELECT path FROM kept_folders")}
     assert os.path.abspath("pkg") not in kept and os.path.abspath(os.path.join("pkg", "sub")) in kept
