@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 from flake8_reviewable.cache import code_version
@@ -28,11 +28,7 @@ CREATE INDEX IF NOT EXISTS windows_by_path ON windows (path);
 """
 
 
-def _stamp(path: str) -> str | None:
-    try:
-        status = os.stat(path)
-    except OSError:
-        return None
+def _stamp(status: os.stat_result) -> str:
     # Text, not integers: a modification time past 2262 does not fit SQLite's 63-bit integers.
     return f"{status.st_mtime_ns}:{status.st_size}"
 
@@ -76,10 +72,12 @@ class StoredIndex:
             _remove_older_stores(cache_root, min_size, name)
         return cls(connection)
 
-    def refresh(self, paths: Iterable[str], windows_of_path: Callable[[str], tuple[Window, ...]]) -> None:
-        """Bring the store in line with these files: re-fingerprint the changed ones, drop the vanished."""
+    def refresh(self, statuses: Mapping[str, os.stat_result],
+                windows_of_path: Callable[[str], tuple[Window, ...]]) -> None:
+        """Bring the store in line with these files (each with its ``stat``): re-fingerprint the changed
+        ones, drop the vanished."""
         known = {os.fsdecode(row[0]): row[1] for row in self.connection.execute("SELECT * FROM files")}
-        current = {path: stamp for path in paths if (stamp := _stamp(path)) is not None}
+        current = {path: _stamp(status) for path, status in statuses.items()}
         with self.connection:
             for path in known.keys() - current.keys():
                 self._forget(path)

@@ -15,6 +15,7 @@ Two indexes answer the same question (``DuplicateIndex.duplicates``):
 """
 from __future__ import annotations
 
+import dataclasses
 import os
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
@@ -106,6 +107,7 @@ class Project:
 
     files: list[str]
     measurer: Measurer
+    _statuses: dict[str, os.stat_result] | None = dataclasses.field(default=None, repr=False)
 
     @classmethod
     def listed(cls, settings: Settings, root: Path, measurer: Measurer, walk: Walk = walk_filtered) -> Project:
@@ -125,13 +127,20 @@ class Project:
         own = set(self.names_of(buffer))
         return self.in_memory(path for path in self.files if path not in own)
 
+    def statuses(self) -> dict[str, os.stat_result]:
+        """The ``stat`` of each project file that exists, taken once per run: the stored index's refresh
+        and the buffer's other names share it."""
+        if self._statuses is None:
+            self._statuses = {name: status for name in self.files if (status := _status(name)) is not None}
+        return self._statuses
+
     def names_of(self, path: str) -> list[str]:
-        """Every name the project lists for the file ``path`` names (links included), and ``path``."""
-        try:
-            target = os.stat(path)
-        except OSError:
+        """Every name the project lists for the file ``path`` names (links included), and ``path``: the
+        project files that are the same file, where ``realpath`` would walk every folder of every name."""
+        target = _status(path)
+        if target is None:
             return [path]
-        return [path, *(name for name in self.files if _reaches(name, target))]
+        return [path, *(name for name, status in self.statuses().items() if os.path.samestat(status, target))]
 
 
 def run_index(project: Project, checked: Sequence[str], open_store: Callable[[], StoredIndex | None]) -> RunIndex:
@@ -160,7 +169,7 @@ def _from_store(store: StoredIndex, project: Project, windows_by_path: dict[str,
     """For a run naming part of the project (pre-commit's staged files): only the places of the checked
     files' fingerprints, from the stored index; None when the store cannot be used."""
     try:
-        store.refresh(project.files, project.measurer.windows_of_path)
+        store.refresh(project.statuses(), project.measurer.windows_of_path)
         fingerprints = [window.fingerprint for found in windows_by_path.values() for window in found]
         return store.index_for(fingerprints)
     except sqlite3.Error:
@@ -171,7 +180,7 @@ def buffer_index(project: Project, store: StoredIndex | None) -> BufferIndex:
     """The index for an editor buffer, from the stored index when the cache allows."""
     if store is not None:
         try:
-            store.refresh(project.files, project.measurer.windows_of_path)
+            store.refresh(project.statuses(), project.measurer.windows_of_path)
             return BufferIndex(lambda prints, path: store.index_for(prints, project.names_of(path)),
                                project.others_in_memory)
         except sqlite3.Error:  # locked for too long, or read-only: build it in memory instead
@@ -179,10 +188,8 @@ def buffer_index(project: Project, store: StoredIndex | None) -> BufferIndex:
     return BufferIndex(project.others_in_memory, project.others_in_memory)
 
 
-def _reaches(name: str, target: os.stat_result) -> bool:
-    """Whether ``name`` reaches the file ``target`` describes: one ``stat``, where ``realpath`` would walk
-    every folder of the name, for each of the project's files."""
+def _status(path: str) -> os.stat_result | None:
     try:
-        return os.path.samestat(os.stat(name), target)
+        return os.stat(path)
     except OSError:
-        return False
+        return None

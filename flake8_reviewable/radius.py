@@ -39,6 +39,8 @@ def altered_in(run: RunChange, source: Source) -> list[Altered]:
     old_path = item.old_path if item else path
     known = old_path in run.base_texts  # read for the whole change at once; else ask git
     base_text = run.base_texts[old_path] if known else git.text_at(run.merge_base, old_path, run.top)
+    if base_text == source.text:  # an editor's buffer as at the base: nothing to parse twice
+        return []
     base, now = parsed(base_text) if base_text is not None else None, parsed(source.text)
     return altered(base, now) if base is not None and now is not None else []
 
