@@ -2,9 +2,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from flake8_reviewable.change import ChangeContext
 from flake8_reviewable.duplication import Duplicate
+
+if TYPE_CHECKING:  # a run without a change never imports change awareness (an editor's start-up time)
+    from flake8_reviewable.change import ChangeContext
 
 
 @dataclass(frozen=True)

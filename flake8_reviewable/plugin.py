@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 from flake8_reviewable import __version__
-from flake8_reviewable.guard import guard
 from flake8_reviewable.rules import OPTIONS
 from flake8_reviewable.session import Session
 from flake8_reviewable.settings import PLUGIN_OPTIONS, Settings
@@ -38,8 +37,12 @@ class ReviewablePlugin:
     def parse_options(cls, options: Any) -> None:
         """Build the run's session once: settings, cache, the change and the duplicate index."""
         cls.session = Session.start(Settings.from_options(options), Path.cwd(), os.environ)
-        # RVW406: what the change loosens, and options rewritten so that loosening cannot hide the finding.
-        cls.session.run_change = guard(options, cls.session.run_change)
+        if cls.session.run_change is not None:
+            # RVW406: what the change loosens, and options rewritten so that loosening cannot hide the
+            # finding. Imported here: a run without a change never loads change awareness (start-up time).
+            from flake8_reviewable.guard import guard
+
+            cls.session.run_change = guard(options, cls.session.run_change)
         note = cls.session.run_change.note if cls.session.run_change else None
         if note:  # said, not reported: an empty change is the truth on a push to main
             print(f"flake8-reviewable: {note}", file=sys.stderr)

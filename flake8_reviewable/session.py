@@ -16,10 +16,9 @@ import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from flake8_reviewable.blast import Radius
 from flake8_reviewable.cache import FactsCache
-from flake8_reviewable.change import ChangeContext
 from flake8_reviewable.context import FileContext
 from flake8_reviewable.discovery import walk_filtered
 from flake8_reviewable.duplication import Duplicate
@@ -27,12 +26,15 @@ from flake8_reviewable.facts import Definition, FileFacts
 from flake8_reviewable.git import project_root
 from flake8_reviewable.index_store import StoredIndex
 from flake8_reviewable.listing import CachedWalk
-from flake8_reviewable.locality import RunChange, file_context, measure_run, relative_to_top
 from flake8_reviewable.measurement import Measurer, read_source
 from flake8_reviewable.project import DuplicateIndex, Project, buffer_index, checked_files, project_name, run_index
-from flake8_reviewable.radius import Source, blast_radius
 from flake8_reviewable.rules import ALL_RULES, Finding, Rule
 from flake8_reviewable.settings import Scope, Settings
+
+if TYPE_CHECKING:  # change awareness is imported only by a run that may have a change (an editor's start-up)
+    from flake8_reviewable.blast import Radius
+    from flake8_reviewable.change import ChangeContext
+    from flake8_reviewable.locality import RunChange
 
 
 @dataclass
@@ -63,12 +65,15 @@ class Session:
         cache = FactsCache.open(folder) if folder is not None else None
         session = cls(settings, Measurer(cache, settings.min_duplicate_size), _rules(settings))
         checked = checked_files(settings.paths, settings.selection)
-        session.run_change = measure_run(settings.base, checked, cwd, environment,
-                                         scope_changed=settings.scope is Scope.CHANGED,
-                                         definitions_of=session.definitions_of)
+        if _may_have_change(settings, root, environment):
+            from flake8_reviewable.locality import measure_run
+
+            session.run_change = measure_run(settings.base, checked, cwd, environment,
+                                             scope_changed=settings.scope is Scope.CHANGED,
+                                             definitions_of=session.definitions_of)
         session.index = session._project_index(root, checked)
         if not settings.from_stdin:
-            session.blast = session._blast([Source(name, text) for name in session._changed(checked)
+            session.blast = session._blast([(name, text) for name in session._changed(checked)
                                             if (text := read_source(name)) is not None])
         return session
 
@@ -78,17 +83,24 @@ class Session:
         run = self.run_change
         if run is None or run.merge_base is None:
             return []
+        from flake8_reviewable.locality import relative_to_top
+
         return [project_name(name) for name in checked if relative_to_top(name, run.top) in run.files]
 
     def definitions_of(self, text: str) -> tuple[Definition, ...] | None:
         facts = self.measurer.facts_of(text)
         return facts.definitions if facts is not None else None
 
-    def _blast(self, sources: list[Source]) -> dict[str, tuple[Radius, ...]]:
-        """The blast radius of these checked files' changes; nothing without a measured change."""
+    def _blast(self, texts: list[tuple[str, str]],
+               added: frozenset[int] | None = None) -> dict[str, tuple[Radius, ...]]:
+        """The blast radius of these checked files' changes (path, text; an editor's buffer with the lines
+        the change added to it); nothing without a measured change."""
         run = self.run_change
         if run is None or run.merge_base is None or self.project is None:
             return {}
+        from flake8_reviewable.radius import Source, blast_radius
+
+        sources = [Source(path, text, added) for path, text in texts]
         return blast_radius(run, sources, self.project.files, self.measurer.cache)
 
     def _project_index(self, root: Path, checked: list[str]) -> DuplicateIndex:
@@ -125,12 +137,14 @@ class Session:
     def _change(self, filename: str, lines: Sequence[str], facts: FileFacts) -> ChangeContext | None:
         if self.run_change is None:
             return None
+        from flake8_reviewable.locality import file_context
+
         change = file_context(self.run_change, filename, lines, facts, self.settings.from_stdin,
                               self.measurer.facts_of)
         path = project_name(filename)
         if self.settings.from_stdin:  # the buffer against its base, known only now
             added = change.file.diff.added_lines if change.file else frozenset()
-            blast = self._blast([Source(path, "".join(lines), added)]).get(path, ())
+            blast = self._blast([(path, "".join(lines))], added).get(path, ())
         else:
             blast = self.blast.get(path, ())
         return dataclasses.replace(change, blast=blast) if blast else change
@@ -141,6 +155,15 @@ class Session:
         known = self.index.windows_known(path)
         file_windows = known if known is not None else self.measurer.windows_of(text, tree)
         return tuple(self.index.duplicates(path, file_windows))
+
+
+def _may_have_change(settings: Settings, root: Path, environment: os._Environ | dict[str, str]) -> bool:
+    """Whether the run has a change to measure, or one to say it cannot measure: always, but with no base,
+    or with ``auto`` (and the whole scope) outside any git work tree, where git itself would find none."""
+    if settings.base == "none":
+        return False
+    in_work_tree = (root / ".git").exists() or "GIT_DIR" in environment
+    return in_work_tree or settings.base != "auto" or settings.scope is Scope.CHANGED
 
 
 def _rules(settings: Settings) -> tuple[Rule, ...]:

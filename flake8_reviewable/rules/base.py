@@ -5,11 +5,13 @@ import argparse
 import dataclasses
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from flake8_reviewable.change import ChangeContext
 from flake8_reviewable.context import NO_CONTEXT, FileContext
 from flake8_reviewable.facts import MODULE_NAME, FileFacts, Position, UnitFacts
+
+if TYPE_CHECKING:  # a run without a change never imports change awareness (an editor's start-up time)
+    from flake8_reviewable.change import ChangeContext
 
 
 def non_negative_int(text: str) -> int:

@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from flake8_reviewable.blast import CHANGED, DELETED, RENAMED, SIGNATURE, Radius
 from flake8_reviewable.context import NO_CONTEXT, FileContext
 from flake8_reviewable.facts import FileFacts, Position
 from flake8_reviewable.rules.base import Example, Finding, Option, Rule, counted
+
+if TYPE_CHECKING:  # a run without a change never imports change awareness (an editor's start-up time)
+    from flake8_reviewable.blast import Radius
 
 _SHOWN_PLACES = 3
 _BASE = "def load(key):\n    return key\n\n\ndef report():\n    return load(1), load(2)\n"
@@ -92,6 +95,8 @@ class BlastRadius(Rule):
 
 def _told(how: str, new_name: str) -> tuple[str, str]:
     """What happened to the definition, and what to do about the places that depend on it."""
+    from flake8_reviewable.blast import CHANGED, DELETED, RENAMED, SIGNATURE  # only with a change
+
     if how == SIGNATURE:
         return "changed its signature", "review them with this change, or keep the old signature beside the new one"
     if how == DELETED:
