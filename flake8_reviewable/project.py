@@ -110,10 +110,14 @@ class Project:
     _statuses: dict[str, os.stat_result] | None = dataclasses.field(default=None, repr=False)
 
     @classmethod
-    def listed(cls, settings: Settings, root: Path, measurer: Measurer, walk: Walk = walk_filtered) -> Project:
+    def listed(cls, settings: Settings, root: Path, measurer: Measurer, walk: Walk = walk_filtered,
+               checked: Sequence[str] | None = None) -> Project:
+        """The project under ``root``; ``checked``, the files the run checks, are its files when the run
+        names the project's root (``flake8 .`` there): listed once, not twice."""
         top = os.path.relpath(root)
-        files = [project_name(name) for name in checked_files([top], settings.selection, walk)]
-        return cls(files, measurer)
+        names_root = checked is not None and list(settings.paths or ["."]) == [top]
+        files = checked if names_root else checked_files([top], settings.selection, walk)
+        return cls([project_name(name) for name in files], measurer)
 
     def in_memory(self, paths: Iterable[str]) -> ProjectIndex:
         """An unfrozen index of these files' windows."""
@@ -157,7 +161,8 @@ def run_index(project: Project, checked: Sequence[str], open_store: Callable[[],
     if index is None:
         index = ProjectIndex()
         for name in [*project.files, *outside]:
-            index.add(name, windows_by_path.get(name) or measurer.windows_of_path(name))
+            known = windows_by_path.get(name)  # () for a file without windows: known too
+            index.add(name, known if known is not None else measurer.windows_of_path(name))
     else:
         for name in outside:
             index.add(name, windows_by_path[name])

@@ -105,7 +105,7 @@ class Session:
 
     def _project_index(self, root: Path, checked: list[str]) -> DuplicateIndex:
         if not self.settings.from_stdin:
-            self.project = Project.listed(self.settings, root, self.measurer)
+            self.project = Project.listed(self.settings, root, self.measurer, checked=checked)
             return run_index(self.project, checked, self._store)
         # An editor run lists the project on every save: through the folders cached beside the store.
         store = self._store()
