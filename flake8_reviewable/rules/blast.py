@@ -24,7 +24,8 @@ class BlastRadius(Rule):
     A place depends on it when its fully qualified name is the definition's, as libcst resolves it:
     imports, aliases, relative imports, `module.attr` chains, star imports and re-exports (`from .store
     import Store` in a package's `__init__.py`). For a method, `self.m` and `cls.m` in its class and its
-    subclasses count, and `x.m` anywhere when `m` is defined only once in the project. Places are looked
+    subclasses count, and `x.m` anywhere when `m` is defined only once in the project and is not the name
+    of a method of Python's built-in types (`", ".join(parts)` is not `URL.join`). Places are looked
     for in the whole project, whatever paths the run names; a place on a line the change added does not
     count (the change updated it). Imports themselves are not places: the uses of the imported name are.
 
