@@ -56,25 +56,23 @@ def firing(results: Mapping[str, Mapping[str, object]], limit: int) -> list[str]
 
 
 def run_notes(results: Mapping[str, Mapping[str, object]]) -> list[str]:
-    """Per project: the tip, the plugin, how long the pull requests took (cold and warm cache), failures."""
+    """Per project: the tip, the plugin, how long the pull requests took, and any flake8 failed on."""
     lines = []
     for name, project in results.items():
-        commits = [commit for commit in project["commits"] if commit["python_files"]]
-        cold = [commit["seconds"] for commit in commits if not commit["warm"]]
-        warm = [commit["seconds"] for commit in commits if commit["warm"]]
+        seconds = sorted(commit["seconds"] for commit in project["commits"] if commit["python_files"])
         errors = [commit["sha"][:10] for commit in project["commits"] if commit["error"]]
         lines.append(f"- **{name}**: tip `{project['tip'][:10]}`, plugin {project['plugin_commit']}, "
-                     f"{project['date']}; flake8 ran on {len(commits)} pull requests: {timing(cold, 'cold')}, "
-                     f"{timing(warm, 'warm')}; failed on: {', '.join(errors) or 'none'}.")
+                     f"{project['date']}; flake8 ran on {len(seconds)} pull requests: {timing(seconds)}; "
+                     f"failed on: {', '.join(errors) or 'none'}.")
     return lines
 
 
-def timing(seconds: Sequence[float], label: str) -> str:
+def timing(seconds: Sequence[float]) -> str:
+    """Median, longest and total of sorted times (checkout included)."""
     if not seconds:
-        return f"none {label}"
-    ordered = sorted(seconds)
-    return (f"{len(ordered)} {label} (median {ordered[len(ordered) // 2]:.1f} s, "
-            f"longest {ordered[-1]:.1f} s, total {sum(ordered) / 60:.0f} min)")
+        return "no time"
+    return (f"median {seconds[len(seconds) // 2]:.1f} s, longest {seconds[-1]:.1f} s, "
+            f"total {sum(seconds) / 60:.0f} min")
 
 
 def generated(results: Mapping[str, Mapping[str, object]]) -> str:

@@ -14,8 +14,8 @@ repository), and flake8 runs there, from the repository root, with every limit o
 
 so every definition the pull request alters that at least one place outside the change depends on is
 reported with its count of places and files. The cache is content-addressed (per-file names and libcst's
-answers), so sharing it across pull requests reuses what did not change and never changes a result; each
-commit's result records whether the cache held anything when it started (``warm``) and how long it took.
+answers), so sharing it across pull requests reuses what did not change and never changes a result. Its
+keys include a fingerprint of the plugin's code, so a run on changed plugin code starts cold.
 
 Results are cached per commit and plugin fingerprint under ``--work/cache``, so an interrupted run
 resumes; ``--work/results/blast/PROJECT.json`` gathers them. ``blast_report.py`` rewrites the doc between
@@ -57,7 +57,6 @@ def replay_commit(tree: Path, commit: Mapping[str, str], cache_dir: Path) -> dic
     replay.git(tree, "checkout", "-q", "-f", "--detach", commit["sha"])
     replay.git(tree, "clean", "-q", "-ffdx")
     changed = replay.changed_python_files(tree, commit["parent"], commit["sha"])
-    warm = cache_dir.exists() and any(cache_dir.iterdir())
     result: dict[str, object] = {**commit, "python_files": len(changed), "findings": [], "error": None}
     if changed:
         command = [sys.executable, "-m", "flake8", "-j1", "--select=RVW405", "--max-blast-radius=0",
@@ -67,7 +66,6 @@ def replay_commit(tree: Path, commit: Mapping[str, str], cache_dir: Path) -> dic
         if done.returncode not in (0, 1) or done.stderr.strip():
             result["error"] = (done.stderr.strip() or f"flake8 exited {done.returncode}")[-2000:]
     result["seconds"] = round(time.monotonic() - started, 2)
-    result["warm"] = warm
     return result
 
 
