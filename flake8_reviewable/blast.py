@@ -16,6 +16,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+# Method names of Python's own types: ``", ".join`` or ``d.get`` is as likely theirs as the project's.
+_BUILTIN_METHODS = frozenset(name for kind in (str, bytes, bytearray, dict, list, set, frozenset, tuple, int,
+                                               float, complex, object) for name in dir(kind))
 CHANGED, SIGNATURE, DELETED, RENAMED = "changed", "signature", "deleted", "renamed"
 
 
@@ -208,9 +211,12 @@ class Matcher:
         return found
 
     def _depends(self, target: Target, attribute: str, owner: str) -> bool:
-        """``self.m``/``cls.m`` in the class or a subclass, or ``x.m`` where ``m`` is defined only once."""
+        """``self.m``/``cls.m`` in the class or a subclass, or ``x.m`` where ``m`` is defined only once and
+        is no method of Python's own types (``str.join``, ``dict.get``)."""
         if owner and _plain(owner) in self.families[target]:
             return True
+        if attribute in _BUILTIN_METHODS:
+            return False
         return self.names.definitions.get(attribute, 0) + target.gone <= 1
 
 

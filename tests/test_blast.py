@@ -273,6 +273,21 @@ def test_self_methods_count_in_subclasses_of_subclasses(tmp_path, monkeypatch) -
         ("pkg/leaf.py", 6), ("pkg/store.py", 6), ("pkg/user.py", 9), ("pkg/user.py", 16)]
 
 
+def test_a_method_named_like_a_builtin_one_counts_only_through_self(tmp_path, monkeypatch) -> None:
+    # httpx's URL.join is its only `join`, but `", ".join(parts)` is str's: 140 places counted where a
+    # handful depend on it (docs/blast-radius.md).
+    project = {
+        "pkg/__init__.py": "",
+        "pkg/urls.py": "class URL:\n    def join(self, other):\n        return other\n\n"
+                       "    def child(self, name):\n        return self.join(name)\n",
+        "pkg/text.py": "def words(parts):\n    return ', '.join(parts)\n",
+    }
+    _write(tmp_path, project)
+    monkeypatch.chdir(tmp_path)
+    target = Target("pkg.urls.URL.join", "pkg.urls.URL")
+    assert find_places([target], sorted(project), read_source, None) == {target: {("pkg/urls.py", 6)}}
+
+
 def test_a_file_deeper_than_libcst_can_parse_is_skipped_in_a_run(flake8_api) -> None:
     # libcst's native parser crashes the process past about 3,000 levels: the run must not hand it this file,
     # committed with the base (so its reference would count), and skips it as a source of references.

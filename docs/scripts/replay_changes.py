@@ -37,11 +37,12 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[2]
 DOC = REPO / "docs" / "change-calibration.md"
@@ -164,15 +165,20 @@ def parse_findings(output: str) -> list[dict[str, str]]:
     return findings
 
 
-def replay_slot(tree: Path, commits: Sequence[Mapping[str, str]], cache: Path, all_files: bool) -> int:
-    """Replay ``commits`` one after another in ``tree``, caching each result; how many were replayed."""
+Replay = Callable[[Path, Mapping[str, str], Any], dict[str, object]]
+
+
+def replay_slot(tree: Path, commits: Sequence[Mapping[str, str]], cache: Path, setting: object,
+                replay: Replay = replay_commit) -> int:
+    """Replay ``commits`` one after another in ``tree`` (``replay(tree, commit, setting)``, by default the
+    change rules' with ``setting`` as ``all_files``), caching each result; how many were replayed."""
     cache.mkdir(parents=True, exist_ok=True)
     replayed = 0
     for commit in commits:
         target = cache / f"{commit['sha']}.json"
         if target.exists():
             continue
-        result = replay_commit(tree, commit, all_files)
+        result = replay(tree, commit, setting)
         temporary = target.with_suffix(".tmp")
         temporary.write_text(json.dumps(result, indent=1), encoding="utf-8")
         temporary.replace(target)
@@ -216,14 +222,14 @@ def plan_project(project: Project, args: argparse.Namespace, tips: Mapping[str, 
     return Plan(project, clone, tip, commits, args.work / "cache" / key / project.name)
 
 
-def run_plans(plans: Sequence[Plan], jobs: int, all_files: bool) -> float:
+def run_plans(plans: Sequence[Plan], jobs: int, setting: object, replay: Replay = replay_commit) -> float:
     """Replay every planned commit with ``jobs`` processes (one worktree each per project); the wall time."""
     started = time.monotonic()
     tasks = []
     for plan in plans:
         for slot in range(jobs):
             tree = ensure_tree(plan.clone, plan.clone.parent.parent / "trees" / f"{plan.project.name}-{slot}", plan.tip)
-            tasks.append((tree, plan.commits[slot::jobs], plan.cache, all_files))
+            tasks.append((tree, plan.commits[slot::jobs], plan.cache, setting, replay))
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         replayed = sum(pool.map(replay_slot, *zip(*tasks)))
     seconds = time.monotonic() - started

@@ -27,7 +27,8 @@ class BlastRadius(Rule):
     A place depends on it when its fully qualified name is the definition's, as libcst resolves it:
     imports, aliases, relative imports, `module.attr` chains, star imports and re-exports (`from .store
     import Store` in a package's `__init__.py`). For a method, `self.m` and `cls.m` in its class and its
-    subclasses count, and `x.m` anywhere when `m` is defined only once in the project. Places are looked
+    subclasses count, and `x.m` anywhere when `m` is defined only once in the project and is not the name
+    of a method of Python's built-in types (`", ".join(parts)` is not `URL.join`). Places are looked
     for in the whole project, whatever paths the run names; a place on a line the change added does not
     count (the change updated it). Imports themselves are not places: the uses of the imported name are.
 
@@ -45,19 +46,21 @@ class BlastRadius(Rule):
     old one, or the callers updated in the same change, keeps the reach where the reviewer looks.
 
     ## Example
-    Changing `load(key)` to `load(key, default)` while 37 callers outside the change still pass one
+    Changing `load(key)` to `load(key, default)` while 137 callers outside the change still pass one
     argument: update them in this change, or keep `load(key)` working beside the new form.
 
     ## Options
-    - `--max-blast-radius` (default 20): the most places outside the change that may depend on one altered
-      definition. Provisional: not yet calibrated on real history.
+    - `--max-blast-radius` (default 100): the most places outside the change that may depend on one
+      altered definition. Calibrated on 600 merged pull requests of flask, click, requests and httpx: at
+      100, 15 of them (2.5%) fire; see [Blast radius on real history](blast-radius.md).
     """
 
     code = "RVW405"
     summary = "the change alters a definition that more than N places outside the change depend on"
     message = "'{name}' {how} and {places} in {files} outside this change {depend} on it (> {limit}): {shown}: {advice}"
-    option = Option("--max-blast-radius", 20,
-                    "most places outside the change that may depend on one altered definition (default: 20)")
+    option = Option("--max-blast-radius", 100,
+                    "most places outside the change that may depend on one altered definition (default: 100, "
+                    "calibrated on real history)")
     valid = (
         Example("def load(key, default=None):\n    return key\n\n\ndef report():\n    return load(1), load(2)\n",
                 base=_BASE, options={option.flag: 2}),
