@@ -23,6 +23,7 @@ import tokenize
 import warnings
 from pathlib import Path
 
+from blast_scenario import build as build_blast_scenario
 from environment import (
     CORPORA, REPO, Venvs, corpus_root, prepare_venvs, python_files, source_state, versions, working_copy,
 )
@@ -83,6 +84,20 @@ def flake8_cases(venvs: Venvs, root: Path) -> list[Case]:
         Case("select-cold", "flake8 --select=RVW, cold cache", select, root, cache="select", cold=True),
         Case("select-warm", "flake8 --select=RVW, warm cache", select, root, cache="select"),
         Case("select-j2", "flake8 --select=RVW -j2, cold cache", (*select, "-j2"), root, cache="j2", cold=True),
+    ]
+
+
+def blast_cases(venvs: Venvs, root: Path) -> list[Case]:
+    """The change of ``blast_scenario`` (10 altered definitions of Django, in the working tree of a repository
+    whose ``HEAD`` is the base), checked against its base and without one, each cold then warm: what the
+    blast radius (RVW405) adds is the difference."""
+    plugin = (venvs.tool("plugin", "flake8"), "--isolated", "-j1", f"--reviewable-cache-dir={CACHE}", ".")
+    none, base = (*plugin, "--reviewable-base=none"), (*plugin, "--reviewable-base=HEAD")
+    return [
+        Case("blast-none-cold", "the change, no base, cold cache", none, root, cache="blast-none", cold=True),
+        Case("blast-none-warm", "the change, no base, warm cache", none, root, cache="blast-none"),
+        Case("blast-cold", "the change against its base, cold cache", base, root, cache="blast", cold=True),
+        Case("blast-warm", "the change against its base, warm cache", base, root, cache="blast"),
     ]
 
 
@@ -165,6 +180,8 @@ def run_all(args: argparse.Namespace, venvs: Venvs, root: Path, scratch: Path) -
     file_list = scratch / "files.txt"
     file_list.write_text("\n".join(files) + "\n", encoding="utf-8")
     cases = flake8_cases(venvs, root) + pass_cases(venvs, root, file_list)
+    if args.corpus == "django":  # the scenario's edits are Django's
+        cases += blast_cases(venvs, build_blast_scenario(root, scratch / "blast" / root.name))
     if not args.quick:
         cases += peer_cases(venvs, root, files)
     samples = run_rounds(cases, args.rounds, scratch, print_progress(args.rounds))

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import commit_all
+from conftest import commit_all, git
 
 from flake8_reviewable import resolution
 from flake8_reviewable.blast import DELETED, RENAMED, SIGNATURE, Target, altered
@@ -298,3 +298,19 @@ def test_a_file_deeper_than_libcst_can_parse_is_skipped_in_a_run(flake8_api) -> 
     assert [line for line in output if "'helper'" in line] == [
         "pkg/store.py:9:1: RVW405 'helper' changed and 2 places in 1 file outside this change depend on it (> 0): "
         "pkg/user.py:13, pkg/user.py:14: review them with this change"]
+
+
+def test_pre_commit_file_list_gives_the_findings_of_a_full_run(flake8_api) -> None:
+    # pre-commit runs `flake8 <staged files>` on a feature branch, base `auto` (here the local `main`): the
+    # files that depend on the change are not named, and must count as in a run of the whole repository.
+    _write(flake8_api.folder, dict(PROJECT, **{"pkg/store.py": BASE_STORE}))
+    commit_all(flake8_api.folder, "base")
+    git(flake8_api.folder, "checkout", "-q", "-b", "feature")
+    _write(flake8_api.folder, {"pkg/notes.py": "NOTE = 1\n"})
+    commit_all(flake8_api.folder, "an earlier commit of the branch")
+    _write(flake8_api.folder, {"pkg/store.py": STORE})
+    git(flake8_api.folder, "add", "pkg/store.py")
+    staged = flake8_api("--select=RVW405", "--max-blast-radius=0", "pkg/store.py")
+    full = flake8_api("--select=RVW405", "--max-blast-radius=0", ".")
+    assert staged == [line.removeprefix("./") for line in full if line.startswith("./pkg/store.py:")]
+    assert len(staged) == 4 and any("pkg/user.py:16" in line for line in staged)
