@@ -39,6 +39,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", choices=sorted(CORPORA), default="django")
     parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds; medians are reported")
+    parser.add_argument("--blast-rounds", type=int, default=None,
+                        help="rounds of the blast-radius cases, after the others (default: --rounds; a cold one "
+                             "costs minutes)")
+    parser.add_argument("--peer-rounds", type=int, default=None,
+                        help="rounds of the peer tools, after the others (default: --rounds)")
     parser.add_argument("--editor-repetitions", type=int, default=30, help="runs of each editor case")
     parser.add_argument("--editor-cold-repetitions", type=int, default=5,
                         help="runs of the editor case with an empty cache (it indexes the whole project)")
@@ -64,6 +69,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.quick:
         args.rounds, args.editor_repetitions, args.editor_cold_repetitions = 1, QUICK_EDITOR_REPETITIONS, 1
+    args.blast_rounds = args.rounds if args.blast_rounds is None or args.quick else args.blast_rounds
+    args.peer_rounds = args.rounds if args.peer_rounds is None else args.peer_rounds
     if args.output is None and args.corpus == "django" and not args.quick:
         args.output = REPO / "docs" / "performance.md"
     if args.results is None:
@@ -180,11 +187,14 @@ def run_all(args: argparse.Namespace, venvs: Venvs, root: Path, scratch: Path) -
     file_list = scratch / "files.txt"
     file_list.write_text("\n".join(files) + "\n", encoding="utf-8")
     cases = flake8_cases(venvs, root) + pass_cases(venvs, root, file_list)
-    if args.corpus == "django":  # the scenario's edits are Django's
-        cases += blast_cases(venvs, build_blast_scenario(root, scratch / "blast" / root.name))
-    if not args.quick:
-        cases += peer_cases(venvs, root, files)
     samples = run_rounds(cases, args.rounds, scratch, print_progress(args.rounds))
+    # Fewer rounds where one round says enough and costs minutes (see --blast-rounds, --peer-rounds).
+    if args.corpus == "django" and args.blast_rounds:  # the scenario's edits are Django's
+        blast = blast_cases(venvs, build_blast_scenario(root, scratch / "blast" / root.name))
+        samples.update(run_rounds(blast, args.blast_rounds, scratch, print_progress(args.blast_rounds)))
+    if not args.quick and args.peer_rounds:
+        peers = peer_cases(venvs, root, files)
+        samples.update(run_rounds(peers, args.peer_rounds, scratch, print_progress(args.peer_rounds)))
     path, lines = editor_file(root, files)
     samples.update(time_editor(args, editor_cases(venvs, root, path), scratch))
     profile = {} if args.quick else run_command(
