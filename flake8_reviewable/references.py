@@ -25,9 +25,10 @@ MAX_SYNTAX_DEPTH = 1000
 
 @dataclass(frozen=True)
 class FileNames:
-    """The pre-filter's view of a file: the plain names it uses, the functions it defines (by name, repeats
-    kept), its module-level ``from`` imports (level, module, name, alias; name ``*`` for a star import),
-    how deeply its syntax nests, and its classes' bases by plain name."""
+    """The pre-filter's view of a file: the plain names it uses, the functions it defines and the attributes
+    it assigns (by name, repeats kept: a method whose name is also an attribute is not defined once), its
+    module-level ``from`` imports (level, module, name, alias; name ``*`` for a star import), how deeply its
+    syntax nests, and its classes' bases by plain name."""
 
     used: tuple[str, ...] = ()
     defined: tuple[str, ...] = ()
@@ -56,6 +57,8 @@ def names_in(tree: ast.Module) -> FileNames:
             used.add(node.id)
         elif isinstance(node, ast.Attribute):
             used.add(node.attr)
+            if isinstance(node.ctx, ast.Store):  # ``self.url_defaults = {}``: another thing of that name
+                defined.append(node.attr)
         elif isinstance(node, ast.alias):
             used.update(node.name.split("."))
             used.add(node.asname or "")

@@ -288,6 +288,24 @@ def test_a_method_named_like_a_builtin_one_counts_only_through_self(tmp_path, mo
     assert find_places([target], sorted(project), read_source, None) == {target: {("pkg/urls.py", 6)}}
 
 
+def test_an_attribute_named_like_a_method_makes_it_no_longer_unique(tmp_path, monkeypatch) -> None:
+    # flask's Scaffold.url_defaults counted BlueprintSetupState's own self.url_defaults (docs/blast-radius.md).
+    project = {
+        "pkg/__init__.py": "",
+        "pkg/scaffold.py": "class Scaffold:\n    def url_defaults(self, f):\n        return f\n",
+        "pkg/state.py": "class State:\n    def __init__(self):\n        self.url_defaults = {}\n\n"
+                        "    def get(self):\n        return self.url_defaults\n",
+        "pkg/app.py": "def setup(app):\n    return app.url_defaults(len)\n",
+    }
+    _write(tmp_path, project)
+    monkeypatch.chdir(tmp_path)
+    target = Target("pkg.scaffold.Scaffold.url_defaults", "pkg.scaffold.Scaffold")
+    assert find_places([target], sorted(project), read_source, None) == {}
+    del project["pkg/state.py"]
+    (tmp_path / "pkg" / "state.py").unlink()
+    assert find_places([target], sorted(project), read_source, None) == {target: {("pkg/app.py", 2)}}
+
+
 def test_a_file_deeper_than_libcst_can_parse_is_skipped_in_a_run(flake8_api) -> None:
     # libcst's native parser crashes the process past about 3,000 levels: the run must not hand it this file,
     # committed with the base (so its reference would count), and skips it as a source of references.
