@@ -1,19 +1,14 @@
-"""``flake8 --format=reviewable``: flake8's usual lines, then the review summary of the change.
+"""The review summary of the change, as ``flake8 --format=reviewable`` prints it (``formatter``).
 
-The formatter is thin: it counts the codes it prints and, when flake8 stops it, writes the summary that
-``review.review_of`` gathers from the run's session (in flake8's main process, which ``-j`` workers were
-forked from), or the plain reason there is none. With ``$GITHUB_STEP_SUMMARY`` set, the summary is also
-appended there as Markdown. Rendering is pure: a ``Review`` in, lines out.
+The summary is what ``review.review_of`` gathers from the run's session (in flake8's main process, which
+``-j`` workers were forked from), or the plain reason there is none; with ``$GITHUB_STEP_SUMMARY`` set, the
+formatter also appends it there as Markdown. Rendering is pure: a ``Review`` in, lines out.
 """
 from __future__ import annotations
 
 import os
-import sys
-from collections import Counter
+from collections.abc import Mapping
 from pathlib import Path
-
-from flake8.formatting.default import Default
-from flake8.violation import Violation
 
 from flake8_reviewable.composition import Kind
 from flake8_reviewable.parts import Part
@@ -125,44 +120,15 @@ def no_summary(reason: str) -> list[str]:
     return [f"{TITLE}: none, {reason}."]
 
 
-class ReviewSummary(Default):
-    """flake8's default lines, then the review summary of the change (``--format=reviewable``)."""
+def of_run(codes: Mapping[str, int]) -> tuple[list[str], str | None]:
+    """The run's summary as flake8 prints it, and as Markdown (or the plain reason there is none), from
+    the session of flake8's main process and the codes the formatter printed."""
+    from flake8_reviewable.plugin import ReviewablePlugin  # the plugin's module builds the session
 
-    def after_init(self) -> None:
-        # Default.after_init would take --format's value ("reviewable") as the line format: keep flake8's.
-        self.codes: Counter[str] = Counter()
-
-    def handle(self, error: Violation) -> None:
-        self.codes[error.code] += 1
-        super().handle(error)
-
-    def stop(self) -> None:
-        try:
-            text, page = self._summary()
-        except Exception as error:  # the summary must never end flake8's run with a traceback
-            text, page = no_summary(f"it failed ({type(error).__name__}: {error})"), None
-        for line in text:
-            self._write(line)
-        _append_step_summary(page, os.environ.get("GITHUB_STEP_SUMMARY"))
-        super().stop()
-
-    def _summary(self) -> tuple[list[str], str | None]:
-        from flake8_reviewable.plugin import ReviewablePlugin  # the plugin's module builds the session
-
-        session = ReviewablePlugin.session
-        run = session.run_change
-        if run is None or run.merge_base is None or run.summary is None or (run.note and not run.files):
-            reason = why_no_change(run, session.settings.base, Path.cwd(), os.environ)
-            return no_summary(reason), f"## {TITLE}\n\nNone: {reason}.\n"
-        review = review_of(run, session.blast, self.codes, session.definitions_of)
-        return text_lines(review), markdown(review)
-
-
-def _append_step_summary(page: str | None, path: str | None) -> None:
-    if not page or not path:
-        return
-    try:
-        with open(path, "a", encoding="utf-8") as stream:
-            stream.write(page)
-    except OSError as error:
-        print(f"flake8-reviewable: cannot append the summary to {path}: {error}", file=sys.stderr)
+    session = ReviewablePlugin.session
+    run = session.run_change
+    if run is None or run.merge_base is None or run.summary is None or (run.note and not run.files):
+        reason = why_no_change(run, session.settings.base, Path.cwd(), os.environ)
+        return no_summary(reason), f"## {TITLE}\n\nNone: {reason}.\n"
+    review = review_of(run, session.blast, codes, session.definitions_of)
+    return text_lines(review), markdown(review)
