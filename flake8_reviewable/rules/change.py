@@ -3,11 +3,16 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from flake8_reviewable.composition import MIN_SPREAD_LINES, ChangeSummary, FileCount, Kind
 from flake8_reviewable.context import NO_CONTEXT, FileContext
 from flake8_reviewable.facts import FileFacts, Position
 from flake8_reviewable.rules.base import Example, Finding, Option, Rule, counted
+
+# What a change is made of is imported where a change is measured: a run without one (an editor buffer
+# outside git) does not import it for the rules' sake.
+if TYPE_CHECKING:
+    from flake8_reviewable.composition import ChangeSummary, FileCount
 
 _FIRST_LINE = Position(1, 0)
 _SHOWN_NAMES = 5
@@ -35,6 +40,8 @@ def _described(whole: ChangeSummary) -> dict[str, object]:
 
 def _beside(whole: ChangeSummary) -> str:
     """The lines shown beside the code's, and the moved lines among the code's: never silently dropped."""
+    from flake8_reviewable.composition import Kind
+
     parts = [f"{whole.lines_of(kind)} of {kind.value}" for kind in (Kind.TESTS, Kind.DOCS, Kind.OTHER)
              if whole.lines_of(kind)]
     text = f", besides {', '.join(parts)}" if parts else ""
@@ -62,6 +69,8 @@ def _split_hint(whole: ChangeSummary) -> str:
 def _is_code(count: FileCount | None) -> bool:
     """Whether a changed file is code, the kind the per-file limits apply to (a file the change does not
     know, as in an editor outside the change, counts as its name says)."""
+    from flake8_reviewable.composition import Kind
+
     return count is not None and count.kind is Kind.CODE
 
 
@@ -172,7 +181,7 @@ class FileChangeSize(Rule):
             return
         count = change.file.count if change.file else None
         grouped = change.summary is not None and change.summary.several_larger_than(self.limit)
-        if count is not None and count.kind is Kind.CODE and count.lines > self.limit and not grouped:
+        if _is_code(count) and count.lines > self.limit and not grouped:
             moved = f", {count.moved_in} of them moved here" if count.moved_in else ""
             what = f"this file's change is {counted(count.lines, 'changed line')}"
             yield self.finding(_FIRST_LINE, value=count.lines, what=what, moved=moved, them="it")
@@ -363,4 +372,6 @@ class ChangeSpread(_WholeChangeRule):
     )
 
     def measure(self, whole: ChangeSummary) -> int:
+        from flake8_reviewable.composition import MIN_SPREAD_LINES
+
         return len(whole.code) if whole.lines >= MIN_SPREAD_LINES else 0
