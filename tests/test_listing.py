@@ -52,13 +52,36 @@ def list_twice(database: Path, exclude: tuple[str, ...] = ()) -> list[str]:
     return listed(database, exclude=exclude)
 
 
-def plant(database: Path, folder: str, extra_file: str) -> None:
-    """Add a file name to a cached folder's kept files: only a walk that reads the cache can list it."""
+def plant(database: Path, folder: str, extra_file: str, whole_walk: bool = True) -> None:
+    """Add a file name to a cached folder's kept files (and to the kept whole walk it is part of): only a walk
+    that reads the cache can list it."""
     with sqlite3.connect(database) as connection:
         key = os.fsencode(os.path.abspath(folder))
         (files,) = connection.execute("SELECT files FROM kept_folders WHERE path = ?", (key,)).fetchone()
         files = b"\0".join(filter(None, [files, os.fsencode(extra_file)]))
         connection.execute("UPDATE kept_folders SET files = ? WHERE path = ?", (files, key))
+        if whole_walk:
+            plant_in_walk(connection, folder, extra_file)
+
+
+def plant_in_walk(connection: sqlite3.Connection, folder: str, extra_file: str) -> None:
+    for top, folders, counts, files in connection.execute("SELECT top, folders, counts, files FROM kept_walks"):
+        names = os.fsdecode(folders).split("\0")
+        relative = os.path.relpath(os.path.abspath(folder), os.fsdecode(top))
+        if relative not in names:
+            continue
+        sizes = [int(size) for size in counts.split(",")]
+        every_file = list(filter(None, os.fsdecode(files).split("\0")))
+        position = names.index(relative)
+        every_file.insert(sum(sizes[:position + 1]), extra_file)
+        sizes[position] += 1
+        connection.execute("UPDATE kept_walks SET counts = ?, files = ? WHERE top = ?",
+                           (",".join(map(str, sizes)), os.fsencode("\0".join(every_file)), top))
+
+
+def kept_walks(database: Path) -> int:
+    with sqlite3.connect(database) as connection:
+        return connection.execute("SELECT count(*) FROM kept_walks").fetchone()[0]
 
 
 def test_settled_folders_come_from_the_cache_and_every_change_is_seen(project: Path, tmp_path: Path) -> None:
@@ -89,6 +112,27 @@ def test_settled_folders_come_from_the_cache_and_every_change_is_seen(project: P
     with sqlite3.connect(database) as connection:  # rows another user wrote are read again, not trusted
         connection.execute("UPDATE kept_folders SET stamp = 'someone else' || substr(stamp, instr(stamp, '|'))")
     assert listed(database) == flake8_lists(".")
+
+
+def test_a_kept_walk_answers_only_while_every_folder_keeps_its_stamp(project: Path, tmp_path: Path) -> None:
+    database = tmp_path / "cache.sqlite3"
+    in_row, in_walk = os.path.join(".", "pkg", "planted.py"), os.path.join(".", "empty", "walk.py")
+    settle()
+    assert list_twice(database) == flake8_lists(".") and kept_walks(database) == 1
+    plant(database, "pkg", "planted.py", whole_walk=False)
+    with sqlite3.connect(database) as connection:
+        plant_in_walk(connection, "empty", "walk.py")
+    ours = listed(database)
+    assert in_walk in ours and in_row not in ours  # answered whole, without the folders' rows
+    with sqlite3.connect(database) as connection:  # a walk another user kept is not used
+        connection.execute("UPDATE kept_walks SET filter = 'someone else' || substr(filter, instr(filter, '|'))")
+    ours = listed(database)
+    assert in_walk not in ours and in_row in ours  # from the folders' rows
+    # One folder changes, deep down: the walk is not answered whole; the other folders come from their rows.
+    (project / "pkg" / "sub" / "deeper" / "new.py").write_text("n = 1\n")
+    ours = listed(database)
+    assert in_row in ours and [path for path in ours if path != in_row] == flake8_lists(".")
+    assert kept_walks(database) == 0  # that folder changed too recently for the whole walk to be kept
 
 
 def test_recently_changed_folders_are_read_again(project: Path, tmp_path: Path) -> None:
