@@ -11,6 +11,7 @@ uses, so that a name that is not valid UTF-8 is kept like any other.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import sqlite3
 from collections.abc import Callable, Iterable, Mapping
@@ -25,12 +26,19 @@ CREATE TABLE IF NOT EXISTS files (path BLOB PRIMARY KEY, stamp TEXT);
 CREATE TABLE IF NOT EXISTS windows (fingerprint TEXT, path BLOB, first INTEGER, last INTEGER, run INTEGER);
 CREATE INDEX IF NOT EXISTS windows_by_fingerprint ON windows (fingerprint);
 CREATE INDEX IF NOT EXISTS windows_by_path ON windows (path);
+CREATE TABLE IF NOT EXISTS listing (name TEXT PRIMARY KEY, digest TEXT);
 """
 
 
 def _stamp(status: os.stat_result) -> str:
     # Text, not integers: a modification time past 2262 does not fit SQLite's 63-bit integers.
     return f"{status.st_mtime_ns}:{status.st_size}"
+
+
+def _digest(stamps: Mapping[str, str]) -> str:
+    """A digest of the files' names and stamps, in their order (the listing's, the same from run to run)."""
+    named = "\0".join(f"{path}\0{stamp}" for path, stamp in stamps.items())
+    return hashlib.blake2b(os.fsencode(named), digest_size=16).hexdigest()
 
 
 def _remove_older_stores(cache_root: Path, min_size: int, current: str) -> None:
@@ -75,10 +83,15 @@ class StoredIndex:
     def refresh(self, statuses: Mapping[str, os.stat_result],
                 windows_of_path: Callable[[str], tuple[Window, ...]]) -> None:
         """Bring the store in line with these files (each with its ``stat``): re-fingerprint the changed
-        ones, drop the vanished."""
-        known = {os.fsdecode(row[0]): row[1] for row in self.connection.execute("SELECT * FROM files")}
+        ones, drop the vanished. The stamps of all the files are digested, so that the usual case of an editor
+        run, nothing changed since the last, does not read the stamp of every file from the store."""
         current = {path: _stamp(status) for path, status in statuses.items()}
+        digest = _digest(current)
+        if self.connection.execute("SELECT digest FROM listing WHERE name = 'files'").fetchone() == (digest,):
+            return
+        known = {os.fsdecode(row[0]): row[1] for row in self.connection.execute("SELECT * FROM files")}
         with self.connection:
+            self.connection.execute("INSERT OR REPLACE INTO listing VALUES ('files', ?)", (digest,))
             for path in known.keys() - current.keys():
                 self._forget(path)
             for path, stamp in current.items():

@@ -63,8 +63,14 @@ def test_a_run_of_part_of_the_project_reads_the_rest_from_the_stored_index(tree:
     check = ("--select=RVW3", "--reviewable-base=none")
     tree(*check, name)
     assert list((tree.folder / ".reviewable_cache").glob("project-6-*.sqlite3"))
+    buffer = ("-", f"--stdin-display-name={name}")
+    assert "and 2 more copies" in ours(tree(*check, *buffer, stdin=(tree.folder / name).read_text()), name)[0]
     (tree.folder / TARGETS[1]).write_text((tree.folder / TARGETS[1]).read_text().replace(COPY, ""))
     assert "and 1 more copy" in ours(tree(*check, name), name)[0]
+    # An editor run after the edit, of another file in place: the store's digest of the files moved too.
+    (tree.folder / TARGETS[2]).write_text((tree.folder / TARGETS[2]).read_text().replace(COPY, ""))
+    found = ours(tree(*check, *buffer, stdin=(tree.folder / name).read_text()), name)
+    assert "in flake8/main/application.py" in found[0]
 
 
 def _copy_line(tree: Flake8Run, name: str) -> int:
