@@ -242,6 +242,8 @@ class CachedWalk:
         kept = {folder: row for folder, row in self.visited.items() if row is not None}
         changed = [(os.fsencode(folder), *row) for folder, row in kept.items() if self.known.get(folder) != row]
         gone = [] if self.answered_whole else [(os.fsencode(folder),) for folder in self.known.keys() - kept.keys()]
+        if not changed and not gone and not self.walked:
+            return  # answered whole: no write, and no lock taken on the database
         try:
             with self.connection:
                 self.connection.executemany("DELETE FROM kept_folders WHERE path = ?", gone)
