@@ -1,10 +1,12 @@
 """The blast radius, pure part: which definitions a change alters, and which references depend on them.
 
-A definition is a module-level function or class, or a method of a module-level class. It is *altered*
-when its signature (arguments, return annotation, decorators, bases) or its body differs from the merge
-base, compared on the ``ast`` (``ast.dump`` leaves positions out, so formatting and comments do not count,
-nor does a docstring); *deleted* when its name is gone; *renamed* when it is gone and exactly one new
-definition beside it has the same body. A method of a deleted or renamed class is not reported again.
+A definition is a module-level function or class, or a method or class attribute of a module-level class
+(``default_config = {...}`` in its body: a change to it alters the attribute, not every use of the class).
+It is *altered* when its signature (arguments, return annotation, decorators, bases; an attribute's
+annotation) or its body (an attribute's value) differs from the merge base, compared on the ``ast``
+(``ast.dump`` leaves positions out, so formatting and comments do not count, nor does a docstring);
+*deleted* when its name is gone; *renamed* when it is gone and exactly one new definition beside it has the
+same body. A method or attribute of a deleted or renamed class is not reported again.
 
 Matching references to altered definitions (``Targets.places``) is pure as well: libcst's answers for each
 file (``references.FileReferences``) come in as data.
@@ -12,7 +14,7 @@ file (``references.FileReferences``) come in as data.
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
@@ -60,22 +62,54 @@ class _Shape:
 
 
 def shapes(tree: ast.Module) -> dict[str, _Shape]:
-    """Every module-level function and class, and every method of a module-level class, by name."""
+    """Every module-level function and class, and every method and class attribute of a module-level class,
+    by name."""
     found: dict[str, _Shape] = {}
     for node in tree.body:
         if isinstance(node, (*_FUNCTIONS, ast.ClassDef)):
             found[node.name] = _shape(node)
         if isinstance(node, ast.ClassDef):
-            for item in node.body:
-                if isinstance(item, _FUNCTIONS):
-                    found[f"{node.name}.{item.name}"] = _shape(item)
+            found.update((f"{node.name}.{name}", shape) for name, shape in _members(node))
     return found
+
+
+def _members(node: ast.ClassDef) -> Iterator[tuple[str, _Shape]]:
+    """A class's methods and attributes, by name."""
+    for item in node.body:
+        if isinstance(item, _FUNCTIONS):
+            yield item.name, _shape(item)
+        for name in attribute_names(item):
+            yield name, _attribute_shape(item)
+
+
+def attribute_names(statement: ast.stmt) -> list[str]:
+    """The names a class-level statement binds as class attributes (``default_config = {...}``,
+    ``timeout: float = 5``, ``a = b = 0``); none for any other statement."""
+    if isinstance(statement, ast.AnnAssign):
+        targets = [statement.target]
+    elif isinstance(statement, ast.Assign):
+        targets = statement.targets
+    else:
+        return []
+    names = [node for target in targets for node in ast.walk(target)]
+    if not all(isinstance(node, (ast.Name, ast.Tuple, ast.List, ast.Load, ast.Store)) for node in names):
+        return []  # ``x[0] = 1`` or ``a.b = 1`` at class level: part of the class's own body
+    return [node.id for node in names if isinstance(node, ast.Name)]
+
+
+def _attribute_shape(statement: ast.Assign | ast.AnnAssign) -> _Shape:
+    """A class attribute: its annotation as its signature, its value as its body (so that a renamed
+    attribute is found by its unchanged value)."""
+    annotation = ast.dump(statement.annotation) if isinstance(statement, ast.AnnAssign) else ""
+    value = ast.dump(statement.value) if statement.value is not None else ""
+    return _Shape(statement.lineno, statement.col_offset, annotation + "Attribute", value)
 
 
 def _shape(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> _Shape:
     if isinstance(node, ast.ClassDef):
         header = [*node.bases, *node.keywords]
-        body = [item for item in node.body if not isinstance(item, _FUNCTIONS)]
+        # Methods and attributes are definitions of their own: the class's body is the rest.
+        body = [item for item in node.body if not isinstance(item, _FUNCTIONS) and not attribute_names(item)]
     else:
         header = [node.args, *filter(None, [node.returns])]
         body = node.body

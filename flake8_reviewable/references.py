@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from flake8_reviewable.blast import FileReferences, Matcher, Names, Target
+from flake8_reviewable.blast import FileReferences, Matcher, Names, Target, attribute_names
 from flake8_reviewable.cache import FactsCache
 from flake8_reviewable.metrics import parsed
 
@@ -26,7 +26,8 @@ MAX_SYNTAX_DEPTH = 1000
 @dataclass(frozen=True)
 class FileNames:
     """The pre-filter's view of a file: the plain names it uses, the functions it defines and the attributes
-    it assigns (by name, repeats kept: a method whose name is also an attribute is not defined once), its
+    it assigns, in a class body or to ``x.m`` (by name, repeats kept: a method whose name is also an attribute
+    is not defined once), its
     module-level ``from`` imports (level, module, name, alias; name ``*`` for a star import), how deeply its
     syntax nests, and its classes' bases by plain name."""
 
@@ -66,10 +67,16 @@ def names_in(tree: ast.Module) -> FileNames:
             defined.append(node.name)
         elif isinstance(node, ast.ClassDef):
             classes.extend((node.name, _plain_name(base)) for base in node.bases)
+            defined.extend(_attributes_of(node))
     imports = tuple((node.level, node.module or "", alias.name, alias.asname or alias.name)
                     for node in tree.body if isinstance(node, ast.ImportFrom) for alias in node.names)
     used.discard("")
     return FileNames(tuple(sorted(used)), tuple(defined), imports, syntax_depth(tree), tuple(classes))
+
+
+def _attributes_of(node: ast.ClassDef) -> list[str]:
+    """The attributes a class body assigns: each another thing of its name."""
+    return [name for item in node.body for name in attribute_names(item)]
 
 
 def _plain_name(node: ast.expr) -> str:

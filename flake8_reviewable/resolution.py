@@ -43,6 +43,7 @@ class _Collector(cst.CSTVisitor):
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         self.skipped.add(id(node.name))
+        self.skipped.update(id(name) for name in _attribute_targets(node))
         self.enclosing.append(node.name.value)
 
     def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
@@ -71,6 +72,23 @@ class _Collector(cst.CSTVisitor):
 
     def _line(self, node: cst.CSTNode) -> int:
         return self.get_metadata(PositionProvider, node).start.line
+
+
+def _attribute_targets(node: cst.ClassDef) -> list[cst.Name]:
+    """The names a class body assigns (its attributes, definitions of their own: not references)."""
+    lines = [line for line in getattr(node.body, "body", ()) if isinstance(line, cst.SimpleStatementLine)]
+    statements = [statement for line in lines for statement in line.body]
+    targets = [statement.target for statement in statements if isinstance(statement, cst.AnnAssign)]
+    targets += [target.target for statement in statements if isinstance(statement, cst.Assign)
+                for target in statement.targets]
+    names = []
+    while targets:
+        target = targets.pop()
+        if isinstance(target, cst.Name):
+            names.append(target)
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            targets.extend(element.value for element in target.elements)
+    return names
 
 
 def _outside_functions(found) -> set[str]:

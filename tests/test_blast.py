@@ -124,6 +124,37 @@ def test_decorators_and_bases_are_part_of_the_signature() -> None:
     assert _altered("class A(B):\n    x = 1\n", "class A(C):\n    x = 1\n")[0].how == SIGNATURE
 
 
+def test_a_class_attribute_is_a_definition_of_its_own() -> None:
+    # flask's `default_config`: its change alters the attribute, not the class every module names.
+    base = "class App(Base):\n    default_config = {'debug': False}\n    limit: int = 5\n    a = b = 0\n"
+    now = "class App(Base):\n    default_config = {'debug': True}\n    limit: float = 5\n    a = b = 0\n"
+    assert [(item.name, item.how, item.line) for item in _altered(base, now)] == [
+        ("App.default_config", "changed", 2), ("App.limit", SIGNATURE, 3)]
+    renamed = _altered(base, base.replace("limit", "ceiling"))
+    assert [(item.name, item.how, item.new_name) for item in renamed] == [("App.limit", RENAMED, "App.ceiling")]
+    assert [(item.name, item.how) for item in _altered(base, base.replace("    a = b = 0\n", ""))] == [
+        ("App.a", DELETED), ("App.b", DELETED)]
+    # Other class-level statements are still the class's own body.
+    guarded = "class App:\n    if DEBUG:\n        x = 1\n"
+    assert [item.name for item in _altered(guarded, guarded.replace("1", "2"))] == ["App"]
+
+
+def test_places_of_a_class_attribute_are_its_reads_not_the_class_uses(tmp_path, monkeypatch) -> None:
+    project = {
+        "pkg/__init__.py": "",
+        "pkg/app.py": "class App:\n    default_config = {}\n    other = 1\n\n    def run(self):\n"
+                      "        return self.default_config\n",
+        "pkg/use.py": "from pkg.app import App\n\n\nclass Mine(App):\n    def get(self):\n"
+                      "        return self.default_config\n\n\ndef make():\n    app = App()\n"
+                      "    return app, App.default_config, App.other\n",
+    }
+    _write(tmp_path, project)
+    monkeypatch.chdir(tmp_path)
+    target = Target("pkg.app.App.default_config", "pkg.app.App")
+    found = find_places([target], sorted(project), read_source, None)
+    assert found == {target: {("pkg/app.py", 6), ("pkg/use.py", 6), ("pkg/use.py", 11)}}
+
+
 def _write(folder: Path, files: dict[str, str]) -> None:
     for name, text in files.items():
         path = folder / name
