@@ -6,7 +6,7 @@
 copies the sources, commits them (the base), then edits the working tree. The definitions are chosen by hand,
 to be realistic and to cost what a real change costs: widely used functions (``force_str``, ``escape``,
 ``reverse``, ``gettext``), methods with common names (``QuerySet.get``, ``QuerySet.filter``, ``Model.save``),
-a class (``cached_property``), a signature change (``get_object_or_404``) and a deletion (``get_text_list``).
+a class's bases (``cached_property``), a signature change (``get_object_or_404``) and a deletion (``get_text_list``).
 Each edit is an exact text replacement that must match once, so the scenario is the same on every run and
 fails loudly on another Django version. Standard library only.
 """
@@ -49,9 +49,9 @@ EDITS = (
      'update_fields = self._parse_save_params(\n                *args,\n                method_name="save",\n',
      '        # RemovedInDjango60Warning.\n        if args:\n            force_insert, force_update, using, '
      'update_fields = self._parse_save_params(\n                *args,\n                method_name="Model.save",\n'),
-    ("django/utils/functional.py",  # a class: its own body
-     "    name = None\n\n    @staticmethod\n    def func(instance):\n",
-     "    name = None\n    real_func = None\n\n    @staticmethod\n    def func(instance):\n"),
+    ("django/utils/functional.py",  # a class: its bases (a class attribute is a definition of its own)
+     "class cached_property:\n",
+     "class cached_property(object):\n"),
     ("django/shortcuts.py",  # a signature
      "def get_object_or_404(klass, *args, **kwargs):\n",
      "def get_object_or_404(klass, *args, message=None, **kwargs):\n"),
