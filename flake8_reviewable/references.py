@@ -104,11 +104,13 @@ def _is_package(folder: str) -> bool:
 
 def module_of(path: str) -> tuple[str, str]:
     """The module a file is imported as, and its package: its folders up to the first that holds no
-    ``__init__.py`` (so ``src/pkg/store.py`` is ``pkg.store``)."""
+    ``__init__.py`` (so ``src/pkg/store.py`` is ``pkg.store``), a folder without one inside a package
+    included (flask's ``src/flask/sansio/app.py`` is ``flask.sansio.app``, a namespace package: named
+    ``app``, its relative imports went above the top and libcst resolved nothing in it)."""
     folder, name = os.path.split(os.path.abspath(path))
     stem = name.rsplit(".", 1)[0]
     parts = [] if stem == "__init__" else [stem]
-    while _is_package(folder) and os.path.dirname(folder) != folder:
+    while (_is_package(folder) or _is_package(os.path.dirname(folder))) and os.path.dirname(folder) != folder:
         folder, part = os.path.split(folder)
         parts.insert(0, part)
     module = ".".join(parts)

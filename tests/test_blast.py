@@ -205,6 +205,9 @@ def test_module_names_follow_packages_from_the_file_up(tmp_path, monkeypatch) ->
     monkeypatch.chdir(tmp_path)
     assert module_of("src/pkg/sub/m.py") == ("pkg.sub.m", "pkg.sub")
     assert module_of("src/pkg/sub/__init__.py") == ("pkg.sub", "pkg.sub")
+    _write(tmp_path, {"src/pkg/sansio/app.py": "from ..globals import g\n"})  # a namespace folder in a package
+    assert module_of("src/pkg/sansio/app.py") == ("pkg.sansio.app", "pkg.sansio")
+    assert module_of("src/loose.py") == ("loose", "")
 
 
 def test_each_operand_of_a_boolean_operation_is_a_level() -> None:
