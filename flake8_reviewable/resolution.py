@@ -41,6 +41,10 @@ class _Collector(cst.CSTVisitor):
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         self.skipped.add(id(node.name))
 
+    def visit_Arg(self, node: cst.Arg) -> None:
+        if node.keyword is not None:  # ``sorted(items, reverse=True)`` names a parameter, not ``reverse``
+            self.skipped.add(id(node.keyword))
+
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         self.skipped.add(id(node.name))
         self.skipped.update(id(name) for name in _attribute_targets(node))

@@ -340,6 +340,20 @@ def test_an_attribute_named_like_a_method_makes_it_no_longer_unique(tmp_path, mo
     assert find_places([target], sorted(project), read_source, None) == {target: {("pkg/app.py", 2)}}
 
 
+def test_a_keyword_argument_is_no_use_of_a_definition_of_that_name(tmp_path, monkeypatch) -> None:
+    # `sorted(models, reverse=True)` in a module that imports django.urls.reverse (docs/tried: ast vs libcst).
+    project = {
+        "pkg/__init__.py": "",
+        "pkg/urls.py": "def reverse(name):\n    return name\n",
+        "pkg/use.py": "from pkg.urls import reverse\n\n\ndef f(items):\n    ordered = sorted(items, reverse=True)\n"
+                      "    return ordered, reverse('home')\n",
+    }
+    _write(tmp_path, project)
+    monkeypatch.chdir(tmp_path)
+    target = Target("pkg.urls.reverse")
+    assert find_places([target], sorted(project), read_source, None) == {target: {("pkg/use.py", 6)}}
+
+
 def test_a_file_deeper_than_libcst_can_parse_is_skipped_in_a_run(flake8_api) -> None:
     # libcst's native parser crashes the process past about 3,000 levels: the run must not hand it this file,
     # committed with the base (so its reference would count), and skips it as a source of references.
