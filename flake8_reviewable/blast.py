@@ -190,7 +190,8 @@ class Names:
             prefix, rest = ".".join(parts[:cut]), parts[cut:]
             if prefix in self.aliases:
                 yield ".".join([self.aliases[prefix], *rest])
-            for source in self.stars.get(".".join(parts[:cut - 1]), ()):
+            # Sorted: ``canonical`` stops at 64 names, and a set's order changes with the hash seed.
+            for source in sorted(self.stars.get(".".join(parts[:cut - 1]), ())):
                 yield ".".join([source, *parts[cut - 1:]])
 
     def subclasses(self, owner: str) -> set[str]:
