@@ -148,11 +148,9 @@ def test_places_of_a_class_attribute_are_its_reads_not_the_class_uses(tmp_path, 
                       "        return self.default_config\n\n\ndef make():\n    app = App()\n"
                       "    return app, App.default_config, App.other\n",
     }
-    _write(tmp_path, project)
-    monkeypatch.chdir(tmp_path)
     target = Target("pkg.app.App.default_config", "pkg.app.App")
-    found = find_places([target], sorted(project), read_source, None)
-    assert found == {target: {("pkg/app.py", 6), ("pkg/use.py", 6), ("pkg/use.py", 11)}}
+    expected = {("pkg/app.py", 6), ("pkg/use.py", 6), ("pkg/use.py", 11)}
+    assert _places_of(target, project, tmp_path, monkeypatch) == expected
 
 
 def _write(folder: Path, files: dict[str, str]) -> None:
@@ -160,6 +158,13 @@ def _write(folder: Path, files: dict[str, str]) -> None:
         path = folder / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
+
+
+def _places_of(target: Target, project: dict[str, str], folder: Path, monkeypatch) -> set[tuple[str, int]]:
+    """The places of one target in a project written to ``folder`` (the current folder from then on)."""
+    _write(folder, project)
+    monkeypatch.chdir(folder)
+    return find_places([target], sorted(project), read_source, None).get(target, set())
 
 
 def _places(cache: FactsCache | None = None) -> dict[str, list[tuple[str, int]]]:
@@ -316,10 +321,8 @@ def test_a_method_named_like_a_builtin_one_counts_only_through_self(tmp_path, mo
                        "    def child(self, name):\n        return self.join(name)\n",
         "pkg/text.py": "def words(parts):\n    return ', '.join(parts)\n",
     }
-    _write(tmp_path, project)
-    monkeypatch.chdir(tmp_path)
     target = Target("pkg.urls.URL.join", "pkg.urls.URL")
-    assert find_places([target], sorted(project), read_source, None) == {target: {("pkg/urls.py", 6)}}
+    assert _places_of(target, project, tmp_path, monkeypatch) == {("pkg/urls.py", 6)}
 
 
 def test_an_attribute_named_like_a_method_makes_it_no_longer_unique(tmp_path, monkeypatch) -> None:
@@ -331,10 +334,8 @@ def test_an_attribute_named_like_a_method_makes_it_no_longer_unique(tmp_path, mo
                         "    def get(self):\n        return self.url_defaults\n",
         "pkg/app.py": "def setup(app):\n    return app.url_defaults(len)\n",
     }
-    _write(tmp_path, project)
-    monkeypatch.chdir(tmp_path)
     target = Target("pkg.scaffold.Scaffold.url_defaults", "pkg.scaffold.Scaffold")
-    assert find_places([target], sorted(project), read_source, None) == {}
+    assert _places_of(target, project, tmp_path, monkeypatch) == set()
     del project["pkg/state.py"]
     (tmp_path / "pkg" / "state.py").unlink()
     assert find_places([target], sorted(project), read_source, None) == {target: {("pkg/app.py", 2)}}
@@ -348,10 +349,7 @@ def test_a_keyword_argument_is_no_use_of_a_definition_of_that_name(tmp_path, mon
         "pkg/use.py": "from pkg.urls import reverse\n\n\ndef f(items):\n    ordered = sorted(items, reverse=True)\n"
                       "    return ordered, reverse('home')\n",
     }
-    _write(tmp_path, project)
-    monkeypatch.chdir(tmp_path)
-    target = Target("pkg.urls.reverse")
-    assert find_places([target], sorted(project), read_source, None) == {target: {("pkg/use.py", 6)}}
+    assert _places_of(Target("pkg.urls.reverse"), project, tmp_path, monkeypatch) == {("pkg/use.py", 6)}
 
 
 def test_a_file_deeper_than_libcst_can_parse_is_skipped_in_a_run(flake8_api) -> None:
