@@ -4,7 +4,8 @@ A definition is a module-level function or class, or a method or class attribute
 (``default_config = {...}`` in its body: a change to it alters the attribute, not every use of the class).
 It is *altered* when its signature (arguments, return annotation, decorators, bases; an attribute's
 annotation) or its body (an attribute's value) differs from the merge base, compared on the ``ast``
-(``ast.dump`` leaves positions out, so formatting and comments do not count, nor does a docstring);
+(``ast.dump`` leaves positions out, so formatting and comments do not count, nor do docstrings, an
+attribute's bare string in a class body included);
 *deleted* when its name is gone; *renamed* when it is gone and exactly one new definition beside it has the
 same body. A method or attribute of a deleted or renamed class is not reported again.
 
@@ -108,8 +109,10 @@ def _attribute_shape(statement: ast.Assign | ast.AnnAssign) -> _Shape:
 def _shape(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> _Shape:
     if isinstance(node, ast.ClassDef):
         header = [*node.bases, *node.keywords]
-        # Methods and attributes are definitions of their own: the class's body is the rest.
-        body = [item for item in node.body if not isinstance(item, _FUNCTIONS) and not attribute_names(item)]
+        # Methods and attributes are definitions of their own, and a bare string documents an attribute
+        # (flask's app.py): the class's body is the rest.
+        body = [item for item in node.body
+                if not isinstance(item, _FUNCTIONS) and not attribute_names(item) and not _is_string(item)]
     else:
         header = [node.args, *filter(None, [node.returns])]
         body = node.body
@@ -119,10 +122,13 @@ def _shape(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> _Shap
 
 def _code(body: list[ast.stmt]) -> list[ast.stmt]:
     """A body without its docstring."""
-    first = body[0] if body else None
-    is_docstring = isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(
-        first.value.value, str)
-    return body[1:] if is_docstring else body
+    return body[1:] if body and _is_string(body[0]) else body
+
+
+def _is_string(statement: ast.stmt) -> bool:
+    """A statement that is only a string: a docstring, or an attribute's."""
+    return isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant) and isinstance(
+        statement.value.value, str)
 
 
 def altered(base: ast.Module, now: ast.Module) -> list[Altered]:

@@ -134,6 +134,9 @@ def test_a_class_attribute_is_a_definition_of_its_own() -> None:
     assert [(item.name, item.how, item.new_name) for item in renamed] == [("App.limit", RENAMED, "App.ceiling")]
     assert [(item.name, item.how) for item in _altered(base, base.replace("    a = b = 0\n", ""))] == [
         ("App.a", DELETED), ("App.b", DELETED)]
+    # A bare string documenting an attribute is no code (flask's app.py documents attributes so).
+    documented = base.replace("    limit:", '    "The configuration."\n    limit:')
+    assert _altered(base, documented) == [] and _altered(documented, documented.replace("The", "A")) == []
     # Other class-level statements are still the class's own body.
     guarded = "class App:\n    if DEBUG:\n        x = 1\n"
     assert [item.name for item in _altered(guarded, guarded.replace("1", "2"))] == ["App"]
