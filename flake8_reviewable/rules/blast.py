@@ -52,18 +52,16 @@ class BlastRadius(Rule):
     argument: update them in this change, or keep `load(key)` working beside the new form.
 
     ## Options
-    - `--max-blast-radius` (default 100): the most places outside the change that may depend on one
+    - `--max-blast-radius` (default 30): the most places outside the change that may depend on one
       altered definition. Calibrated on 600 merged pull requests of flask, click, requests and httpx: at
-      100, 15 of them (2.5%) fire, measured before class attributes were definitions of their own (11 of
-      the 15 were a changed class attribute counted as the whole class, so fewer fire now); see [Blast
-      radius on real history](blast-radius.md).
+      30, 15 of them (2.5%) fire; see [Blast radius on real history](blast-radius.md).
     """
 
     code = "RVW405"
     summary = "the change alters a definition that more than N places outside the change depend on"
     message = "'{name}' {how} and {places} in {files} outside this change {depend} on it (> {limit}): {shown}: {advice}"
-    option = Option("--max-blast-radius", 100,
-                    "most places outside the change that may depend on one altered definition (default: 100, "
+    option = Option("--max-blast-radius", 30,
+                    "most places outside the change that may depend on one altered definition (default: 30, "
                     "calibrated on real history)")
     valid = (
         Example("def load(key, default=None):\n    return key\n\n\ndef report():\n    return load(1), load(2)\n",
