@@ -25,11 +25,10 @@ MAX_SYNTAX_DEPTH = 1000
 
 @dataclass(frozen=True)
 class FileNames:
-    """The pre-filter's view of a file: the plain names it uses, the functions it defines and the attributes
-    it assigns, in a class body or to ``x.m`` (by name, repeats kept: a method whose name is also an attribute
-    is not defined once), its
-    module-level ``from`` imports (level, module, name, alias; name ``*`` for a star import), how deeply its
-    syntax nests, and its classes' bases by plain name."""
+    """The pre-filter's view of a file: the plain names it uses; the functions it defines and the attributes
+    it assigns, in a class body or to ``x.m`` (by name, repeats kept: a method whose name is also an
+    attribute is not defined once); its module-level ``from`` imports (level, module, name, alias; name ``*``
+    for a star import); how deeply its syntax nests; and its classes' bases by plain name."""
 
     used: tuple[str, ...] = ()
     defined: tuple[str, ...] = ()
