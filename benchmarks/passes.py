@@ -75,7 +75,8 @@ def time_pass(paths: list[str], mode: str) -> dict[str, float]:
 
 def time_duplicates(paths: list[str]) -> dict[str, float]:
     """Wall and CPU time of the whole duplicate search over ``paths``, and how many blocks it reports."""
-    from flake8_reviewable.duplication import ProjectIndex, find_duplicates, windows
+    from flake8_reviewable.duplication import ProjectIndex, find_duplicates
+    from flake8_reviewable.fingerprint import windows
     from flake8_reviewable.rules import OPTIONS
 
     min_size = next(option.default for option in OPTIONS if option.dest == "min_duplicate_size")

@@ -376,7 +376,7 @@ METHOD = """\
   `flake8.extension` entry point; radon registers one (`radon.contrib.flake8`), so radon is kept out of `bare`.
   In `plugin` it is there because the plugin depends on radon: it is part of what a user installs, and its
   checker returns at once unless `--radon-max-cc` is set, so it costs its import and one call per file.
-- Duplicate search: the plugin's own functions (`duplication.windows`, `ProjectIndex`, `find_duplicates`) in
+- Duplicate search: the plugin's own functions (`fingerprint.windows`, `ProjectIndex`, `find_duplicates`) in
   one process over every file, reading and `ast.parse` included (pylint's time includes its parsing too), no
   cache; compared with `pylint --disable=all --enable=duplicate-code` on the same files.
 - Peers run from the `peers` environment on the same file list. complexipy is compiled and uses several

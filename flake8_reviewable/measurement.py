@@ -1,6 +1,6 @@
 """Cached measurement: a file's facts and duplicate windows, measured once per content.
 
-The metric pass (``metrics``) and the window fingerprints (``duplication``) are pure; this module puts the
+The metric pass (``metrics``) and the window fingerprints (``fingerprint``) are pure; this module puts the
 content-addressed cache in front of them, so an unchanged text is never measured twice, in this run or
 the next.
 """
@@ -11,12 +11,12 @@ import tokenize
 from dataclasses import dataclass
 
 from flake8_reviewable.cache import FactsCache
-from flake8_reviewable.duplication import Window, windows
+from flake8_reviewable.duplication import Window
 from flake8_reviewable.facts import FileFacts
 from flake8_reviewable.memory import cycle_collection_paused
 
-# The metric pass (with radon) is imported where a text is measured, not at start-up: an editor run whose
-# buffer and project are cached measures nothing, and importing it was about 4 ms of that run.
+# The metric pass (with radon) and the fingerprinting walk are imported where a text is measured, not at
+# start-up: an editor run whose buffer and project are cached measures nothing (docs/performance.md).
 
 
 @dataclass
@@ -59,6 +59,7 @@ class Measurer:
 
 @cycle_collection_paused
 def _windows_of_text(text: str, tree: ast.Module | None, min_size: int) -> tuple[Window, ...]:
+    from flake8_reviewable.fingerprint import windows
     from flake8_reviewable.metrics import parsed
 
     tree = tree or parsed(text)

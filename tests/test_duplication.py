@@ -10,7 +10,7 @@ from pathlib import Path
 import flake8 as flake8_package
 import pytest
 
-from flake8_reviewable.duplication import windows
+from flake8_reviewable.fingerprint import windows
 
 BLOCK = """\
 def total(items):

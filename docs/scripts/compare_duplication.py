@@ -35,7 +35,8 @@ from pathlib import Path
 from flake8.defaults import EXCLUDE, NOQA_INLINE_REGEXP
 from flake8.discover_files import expand_paths
 
-from flake8_reviewable.duplication import Copy, Duplicate, ProjectIndex, Window, find_duplicates, windows
+from flake8_reviewable.duplication import Copy, Duplicate, ProjectIndex, Window, find_duplicates
+from flake8_reviewable.fingerprint import windows
 
 REPO = Path(__file__).resolve().parents[2]
 DJANGO = ("django", "5.2.19")
