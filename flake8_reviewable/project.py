@@ -30,9 +30,18 @@ from flake8_reviewable.measurement import Measurer
 from flake8_reviewable.settings import FileSelection, Settings
 
 
+# What a walk from the current folder names ("./pkg/a.py") holds only real names joined by one separator:
+# dropping "./" normalises it. A name that might hold more ("/.", "//", the other separator, a trailing
+# one) goes through normpath. Plain tests, no loop: this runs for each of Django's 2,823 files per editor run.
+_HERE, _SEP_DOT, _SEP_SEP, _ALTSEP = os.curdir + os.sep, os.sep + os.curdir, os.sep + os.sep, os.altsep or "\0"
+
+
 def project_name(path: str) -> str:
     """How the project names a file: relative to the current folder, normalised (an editor may pass the
     buffer's absolute name)."""
+    if path.startswith(_HERE) and _SEP_DOT not in path and _SEP_SEP not in path and _ALTSEP not in path \
+            and not path.endswith(os.sep):
+        return path[len(_HERE):]
     normal = os.path.normpath(path)
     # Relative and below the current folder: already its name (no getcwd per file). A name climbing out
     # (the project root above the current folder) may come back in: relpath makes it the same name.

@@ -8,6 +8,7 @@ import pytest
 from flake8.discover_files import expand_paths as flake8_expand_paths
 
 from flake8_reviewable.discovery import expand_paths
+from flake8_reviewable.project import project_name
 
 TREE = [
     "pkg/a.py", "pkg/b.pyi", "pkg/notes.txt", "pkg/sub/c.py", "pkg/__pycache__/a.cpython-311.pyc",
@@ -46,3 +47,16 @@ def test_same_files_in_the_same_order_as_flake8(tmp_path: Path, paths, patterns,
     finally:
         os.chdir(cwd)
     assert ours == theirs and ours
+
+
+@pytest.mark.parametrize("name", [
+    "./pkg/a.py", "./a.py", "./.hidden/a.py", "./pkg/./a.py", "./pkg/../a.py", "./pkg//a.py", "./pkg/", "./",
+    "pkg/a.py", "pkg/../a.py", "../outside/a.py",
+])
+def test_a_project_name_is_the_normalised_relative_name(name: str) -> None:
+    """The quick path for what a walk from "." names must agree with normpath on every spelling."""
+    assert project_name(name) == os.path.normpath(name)
+
+
+def test_an_absolute_name_inside_the_current_folder_is_named_relative_to_it() -> None:
+    assert project_name(os.path.join(os.getcwd(), "pkg", "a.py")) == os.path.join("pkg", "a.py")
