@@ -128,5 +128,12 @@ def _filenames_from(path: str, keep: FolderFilter, walk: Walk) -> Iterator[str]:
         yield path  # named on the command line: checked whatever its name
         return
     for folder, files in walk(path, keep):
-        prefix = os.path.join(folder, "")  # each name is one plain part: joined as os.path.join would
-        yield from (prefix + name for name in files)
+        if files:  # most folders of a project hold no Python file (Django's translations)
+            prefix = folder_prefix(folder)
+            yield from (prefix + name for name in files)
+
+
+def folder_prefix(folder: str) -> str:
+    """What joins a plain name (one real part) onto ``folder`` as ``os.path.join`` would, without its
+    cost once per folder of the project."""
+    return folder if not folder or folder.endswith(os.sep) else folder + os.sep

@@ -31,7 +31,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from flake8_reviewable.discovery import FolderFilter
+from flake8_reviewable.discovery import FolderFilter, folder_prefix
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS kept_folders (path BLOB PRIMARY KEY, stamp TEXT, read_ns INTEGER, filter TEXT,
@@ -83,11 +83,6 @@ def _joined(names: list[str]) -> bytes:
     return os.fsencode("\0".join(names))
 
 
-def _prefix(folder: str) -> str:
-    """What joins a plain name onto ``folder`` as ``os.path.join`` would."""
-    return folder if folder.endswith(os.sep) or not folder else folder + os.sep
-
-
 def _reader() -> str:
     """Who reads: a folder one user may read can be unreadable to another (a cache filled under sudo)."""
     if not hasattr(os, "geteuid"):
@@ -135,7 +130,7 @@ def _still_true(absolute_top: str, folders: list[str], stamps: bytes) -> bool:
     """Whether every folder of a kept walk has the stamp it had then (the top followed if it is a link)."""
     if len(stamps) != len(folders) * _PACKED_STAMP.size:
         return False
-    prefix, lstat = _prefix(absolute_top), os.lstat
+    prefix, lstat = folder_prefix(absolute_top), os.lstat
     kept = _PACKED_STAMP.iter_unpack(stamps)
     try:
         if _stamp_fields(os.stat(absolute_top)) != next(kept):
@@ -151,7 +146,7 @@ def _still_true(absolute_top: str, folders: list[str], stamps: bytes) -> bool:
 
 def _listing(top: str, folders: list[str], counts: str, files: list[str]) -> Iterator[tuple[str, list[str]]]:
     """A kept walk's answer, named from ``top`` as the walk names its folders."""
-    prefix, position = _prefix(top), 0
+    prefix, position = folder_prefix(top), 0
     for folder, count in zip(folders, map(int, counts.split(","))):
         yield (prefix + folder if folder else top), files[position:position + count]
         position += count
@@ -207,7 +202,7 @@ class CachedWalk:
             sub_folders, files = entries
             yield folder, files
             # os.path.join, for a name known to be one plain part: once per folder of the project.
-            prefixes = _prefix(folder), _prefix(absolute), _prefix(relative)
+            prefixes = folder_prefix(folder), folder_prefix(absolute), folder_prefix(relative)
             pending.extend((prefixes[0] + name, prefixes[1] + name, prefixes[2] + name)
                            for name in reversed(sub_folders))
 
