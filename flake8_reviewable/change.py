@@ -3,7 +3,7 @@ answers come in as data."""
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from flake8_reviewable.blast import Radius
@@ -81,6 +81,9 @@ class Edits:
     signatures: tuple[str, ...] = ()
     # Deleted (or renamed) by the change.
     deleted: tuple[str, ...] = ()
+    # Moved: to elsewhere in the change (every deleted line of theirs arrived there), or within this file
+    # (their text unchanged).
+    moved: tuple[str, ...] = ()
 
     # Base order of each name above, so the scattered ones are listed as a reader meets them.
     order: tuple[str, ...] = ()
@@ -93,27 +96,69 @@ class Edits:
         return tuple(name for name in self.order if name in counted)
 
 
-def edits(now: Sequence[Definition], base: Sequence[Definition], diff: FileDiff) -> Edits:
-    """Which definitions of the merge base the change edits, and how."""
-    existing = {item.name for item in now}
+@dataclass(frozen=True)
+class Moves:
+    """What tells a moved definition from an edited one in one file: the base lines that left for elsewhere
+    in the change (``composition.moved_lines``), and the file's lines at the base and now."""
+
+    left: frozenset[int] = frozenset()
+    base_lines: Sequence[str] = ()
+    lines: Sequence[str] = ()
+
+    def moved_away(self, changed: Sequence[_ChangedLine]) -> bool:
+        """A deleted definition all of whose lines left for elsewhere in the change."""
+        return all(line.number in self.left for line in changed)
+
+    def displaced(self, before: Definition, after: Definition) -> bool:
+        """A definition whose text is the same at the base and now: the diff touched it because it changed
+        places (a reordered module), not because it was edited."""
+        text = self.base_lines[before.first - 1:before.last]
+        return bool(text) and text == self.lines[after.first - 1:after.last]  # no text known: not moved
+
+
+def edits(now: Sequence[Definition], base: Sequence[Definition], diff: FileDiff, moves: Moves = Moves()) -> Edits:
+    """Which definitions of the merge base the change edits, and how; a definition moved (to another
+    module, or within this one) is not edited: a move is one idea, however many definitions it carries."""
+    current = {item.name: item for item in now}
     lines = _lines_by_definition(((now, diff.added_lines), (base, diff.deleted_lines)))
-    known = {item.name: item.first for item in base}
-    edited = sorted((name for name in lines if name in known), key=known.get)
-    # A deleted class (or function) is one place, whatever it held: its deleted members are not counted.
-    deleted = tuple(name for name in edited if name not in existing and name.rpartition(".")[0] in existing | {""})
-    kept = [name for name in edited if name in existing]
-    signatures = tuple(name for name in kept if all(holder.in_header(line) for holder, line in lines[name]))
-    return Edits(tuple(name for name in kept if name not in signatures), signatures, deleted, tuple(edited))
+    known = {item.name: item for item in base}
+    edited = sorted((name for name in lines if name in known), key=lambda name: known[name].first)
+    found: dict[str, list[str]] = {"bodies": [], "signatures": [], "deleted": [], "moved": []}
+    for name in edited:
+        how = _how_edited(lines[name], known[name], current, moves)
+        if how is not None:
+            found[how].append(name)
+    return Edits(**{field: tuple(names) for field, names in found.items()}, order=tuple(edited))
 
 
-def _lines_by_definition(sides) -> dict[str, list[tuple[Definition, int]]]:
+def _how_edited(changed: Sequence[_ChangedLine], before: Definition, current: Mapping[str, Definition],
+                moves: Moves) -> str | None:
+    """Which of ``Edits``' lists the definition goes in; None for a member of a deleted class (a deleted
+    class is one place, whatever it held)."""
+    after = current.get(before.name)
+    if after is None:
+        if before.name.rpartition(".")[0] not in {*current, ""}:
+            return None
+        return "moved" if moves.moved_away(changed) else "deleted"
+    if moves.displaced(before, after):
+        return "moved"
+    return "signatures" if all(line.holder.in_header(line.number) for line in changed) else "bodies"
+
+
+@dataclass(frozen=True)
+class _ChangedLine:
+    holder: Definition
+    number: int
+
+
+def _lines_by_definition(sides) -> dict[str, list[_ChangedLine]]:
     """Each changed line, on its own side, with the innermost definition holding it, by that one's name."""
-    lines: dict[str, list[tuple[Definition, int]]] = {}
+    lines: dict[str, list[_ChangedLine]] = {}
     for definitions, changed in sides:
         for line in sorted(changed):
             holder = _innermost(definitions, line)
             if holder is not None:
-                lines.setdefault(holder.name, []).append((holder, line))
+                lines.setdefault(holder.name, []).append(_ChangedLine(holder, line))
     return lines
 
 

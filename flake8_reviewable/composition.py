@@ -88,14 +88,23 @@ class FileCount:
     kind: Kind
     added: int
     deleted: int
-    # Lines that arrived here from elsewhere in the change (counted once, here).
-    moved_in: int = 0
-    # Lines that left for elsewhere in the change (counted where they arrived, not here).
-    moved_out: int = 0
+    # Lines that arrived here from elsewhere in the change (counted once, here), by their number now.
+    arrived: frozenset[int] = frozenset()
+    # Lines that left for elsewhere in the change (counted where they arrived, not here), by their number at
+    # the merge base.
+    left: frozenset[int] = frozenset()
     # A deleted file: the definitions it held (Python), else 1; None for a file that still exists.
     deleted_definitions: int | None = None
     # Lines of signature edits in a sweep (definitions edited only in their decorators and signature).
     signature_lines: int = 0
+
+    @property
+    def moved_in(self) -> int:
+        return len(self.arrived)
+
+    @property
+    def moved_out(self) -> int:
+        return len(self.left)
 
     @property
     def lines(self) -> int:
@@ -210,7 +219,7 @@ class Composition:
 
 def summarize(files: Iterable[ChangedFile], composition: Composition) -> ChangeSummary:
     """Sort the changed files by kind, find the moved lines, and count what a reviewer reads."""
-    moved_in, moved_out = moved_lines(composition.patches.values())
+    arrived, left = moved_lines(composition.patches.values())
     counted, data = [], []
     for item in sorted(files, key=lambda other: other.path):
         kind = kind_of(item.path, composition.attributes.get(item.path, frozenset()), item.binary)
@@ -218,7 +227,7 @@ def summarize(files: Iterable[ChangedFile], composition: Composition) -> ChangeS
             data.append((item.path, _data_reason(item, composition.attributes.get(item.path, frozenset()))))
             continue
         count = FileCount(item.path, item.old_path, kind, item.added, item.deleted,
-                          moved_in.get(item.path, 0), moved_out.get(item.path, 0),
+                          arrived.get(item.path, frozenset()), left.get(item.path, frozenset()),
                           signature_lines=composition.signature_lines.get(item.path, 0))
         if item.path in composition.deleted_texts:
             count = replace(count, deleted_definitions=_definitions_in(item.path, composition.deleted_texts[item.path]))
@@ -250,14 +259,15 @@ def _definitions_in(path: str, text: str) -> int:
     return max(1, sum(isinstance(node, kinds) for node in ast.walk(tree)))
 
 
-def moved_lines(patches: Iterable[FilePatch]) -> tuple[dict[str, int], dict[str, int]]:
-    """Per path, how many added lines arrived from elsewhere in the change and how many deleted lines left
-    for elsewhere: runs of at least MOVED_RUN lines, compared with indentation stripped."""
+def moved_lines(patches: Iterable[FilePatch]) -> tuple[dict[str, frozenset[int]], dict[str, frozenset[int]]]:
+    """Per path, the added lines that arrived from elsewhere in the change (numbered now) and the deleted
+    lines that left for elsewhere (numbered at the base): runs of at least MOVED_RUN lines, compared with
+    indentation stripped."""
     patches = list(patches)
     arrivals = _shingles(patches, added=True)
     departures = _shingles(patches, added=False)
     shared = arrivals.keys() & departures.keys()
-    return _count(arrivals, shared), _count(departures, shared)
+    return _lines_by_path(arrivals, shared), _lines_by_path(departures, shared)
 
 
 def _shingles(patches: Sequence[FilePatch], added: bool) -> dict[tuple[str, ...], set[tuple[str, int]]]:
@@ -275,6 +285,9 @@ def _shingles(patches: Sequence[FilePatch], added: bool) -> dict[tuple[str, ...]
     return found
 
 
-def _count(shingles: dict[tuple[str, ...], set[tuple[str, int]]], shared: set) -> dict[str, int]:
-    places = set().union(*(shingles[key] for key in shared)) if shared else set()
-    return dict(Counter(path for path, _ in places))
+def _lines_by_path(shingles: dict[tuple[str, ...], set[tuple[str, int]]], shared: set) -> dict[str, frozenset[int]]:
+    places: dict[str, set[int]] = {}
+    for key in shared:
+        for path, number in shingles[key]:
+            places.setdefault(path, set()).add(number)
+    return {path: frozenset(numbers) for path, numbers in places.items()}

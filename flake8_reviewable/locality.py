@@ -17,6 +17,7 @@ from flake8_reviewable import git
 from flake8_reviewable.change import (
     ChangeContext,
     FileChange,
+    Moves,
     diff_of_patch,
     diff_texts,
     edits,
@@ -291,7 +292,8 @@ def _file_change(run, path, item, lines, facts, from_stdin, facts_of) -> FileCha
     base_facts = facts_of(base_text) if base_text is not None else None
     base_definitions = base_facts.definitions if base_facts else ()
     count = run.summary.count_of(path) if run.summary else None
-    return FileChange(path, diff, touched, base_facts, edits(facts.definitions, base_definitions, diff), count)
+    moves = Moves(count.left if count else frozenset(), (base_text or "").splitlines(keepends=True), lines)
+    return FileChange(path, diff, touched, base_facts, edits(facts.definitions, base_definitions, diff, moves), count)
 
 
 def _diff(run, path, item, base_text, lines, from_stdin):

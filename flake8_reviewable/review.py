@@ -14,7 +14,7 @@ from pathlib import Path
 
 from flake8_reviewable import git
 from flake8_reviewable.blast import Radius
-from flake8_reviewable.change import diff_of_patch, edits
+from flake8_reviewable.change import Moves, diff_of_patch, edits
 from flake8_reviewable.composition import ChangeSummary, FileCount, Kind
 from flake8_reviewable.locality import Definitions, RunChange
 from flake8_reviewable.measurement import read_source
@@ -32,16 +32,18 @@ EFFORT_BASIS = (f"Cisco's code review study, SmartBear: at most {LINES_PER_SITTI
 
 @dataclass(frozen=True)
 class DefinitionCounts:
-    """The definitions the change touches: edited in their body, only in their signature, deleted, new."""
+    """The definitions the change touches: edited in their body, only in their signature, deleted, moved
+    (elsewhere in the change, or within their file), new."""
 
     edited: int = 0
     signatures: int = 0
     deleted: int = 0
     new: int = 0
+    moved: int = 0
 
     def __add__(self, other: DefinitionCounts) -> DefinitionCounts:
         return DefinitionCounts(self.edited + other.edited, self.signatures + other.signatures,
-                                self.deleted + other.deleted, self.new + other.new)
+                                self.deleted + other.deleted, self.new + other.new, self.moved + other.moved)
 
 
 @dataclass(frozen=True)
@@ -112,9 +114,10 @@ def _definition_counts(run: RunChange, item: FileCount, text: str | None,
     base = definitions_of(base_text) if base_text is not None else ()
     if patch is None or now is None or base is None:
         return DefinitionCounts()
-    found = edits(now, base, diff_of_patch(patch))
+    moves = Moves(item.left, (base_text or "").splitlines(keepends=True), (text or "").splitlines(keepends=True))
+    found = edits(now, base, diff_of_patch(patch), moves)
     new = {definition.name for definition in now} - {definition.name for definition in base}
-    return DefinitionCounts(len(found.bodies), len(found.signatures), len(found.deleted), len(new))
+    return DefinitionCounts(len(found.bodies), len(found.signatures), len(found.deleted), len(new), len(found.moved))
 
 
 def why_no_change(run: RunChange | None, base: str, cwd: Path, environment: Mapping[str, str]) -> str:

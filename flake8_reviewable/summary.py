@@ -43,7 +43,7 @@ def facts(review: Review) -> list[tuple[str, str]]:
         found.append(("data, listed, not counted", _listed([f"{path} ({why})" for path, why in summary.data])))
     counts = review.definitions
     found.append(("definitions", f"{counts.edited} edited in their body, {counts.signatures} only in their "
-                                 f"signature, {counts.deleted} deleted, {counts.new} new"))
+                                 f"signature, {counts.deleted} deleted, {counts.moved} moved, {counts.new} new"))
     found.append(("blast radius", blast_sentence(review)))
     rules = sorted((code, count) for code, count in review.findings.items() if code.startswith("RVW"))
     found.append(("findings", ", ".join(f"{code} {count}" for code, count in rules) or "none"))

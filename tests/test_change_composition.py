@@ -77,6 +77,27 @@ def test_moved_code_counts_once_where_it_arrived(repo) -> None:
     ]
 
 
+def test_definitions_moved_to_another_module_or_reordered_are_not_scattered_edits(repo) -> None:
+    functions = [body(5, f"f{n}", prefix=f"part{n}") for n in range(10)]  # distinct lines: a clean diff
+    repo.write("a.py", "\n\n".join(functions))
+    commit_all(repo.folder, "ten functions")
+    git(repo.folder, "branch", "-f", "main")
+    # Nine functions move to b.py, unchanged: one idea, not nine edits of a.py.
+    repo.write("a.py", functions[0])
+    repo.write("b.py", "\n\n".join(functions[1:]))
+    assert repo("--select=RVW402", "a.py", "b.py", expect_rc=0) == []
+    # An edit beside the move is counted, and the move is said apart.
+    repo.write("a.py", functions[0].replace("return path", "return None"))
+    assert repo("--select=RVW402", "--max-touched-definitions=0", "a.py", "b.py") == [
+        "a.py:1:1: RVW402 this file's change edits 1 functions and classes (> 0): f0; besides, 9 definitions "
+        "moved; split it by concern",
+    ]
+    # Reordering a module's functions edits none of them; changing one on the way does.
+    (repo.folder / "b.py").unlink()
+    repo.write("a.py", "\n\n".join(reversed(functions)))
+    assert repo("--select=RVW402", "--max-touched-definitions=0", "a.py", expect_rc=0) == []
+
+
 def test_a_deleted_file_counts_one_line_per_definition(repo) -> None:
     repo.write("old.py", body(150, "one") + "\n\n" + body(150, "two") + "\n\nclass Three:\n    pass\n")
     commit_all(repo.folder, "old module")

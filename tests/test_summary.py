@@ -54,7 +54,7 @@ def test_two_unrelated_features_split_into_two_parts_each_with_its_tests(flake8_
         "  docs: 2 lines in 1 file",
         "  other: 0 lines in 0 files",
         "  moved lines: 0, counted once, where they arrived",
-        "  definitions: 0 edited in their body, 0 only in their signature, 0 deleted, 2 new",
+        "  definitions: 0 edited in their body, 0 only in their signature, 0 deleted, 0 moved, 2 new",
         "  blast radius: 0 altered definitions, none used outside the change",
         "  findings: none",
         "  review effort: 19 lines of code and tests: about 1 sitting, 0.5 hours (Cisco's code review study, "
@@ -73,7 +73,7 @@ def test_a_file_importing_another_comes_after_it(flake8_api: Flake8Api) -> None:
     summary = _summary(flake8_api(*ARGS, expect_rc=0))
     assert summary[-2:] == ["    1. 1 line (code 1), 1 file: core.py",
                             "    2. 2 lines (code 2), 1 file: app.py; needs part 1"]
-    assert "  definitions: 2 edited in their body, 0 only in their signature, 0 deleted, 0 new" in summary
+    assert "  definitions: 2 edited in their body, 0 only in their signature, 0 deleted, 0 moved, 0 new" in summary
     assert "  blast radius: 2 altered definitions, none used outside the change" in summary
 
 
@@ -90,6 +90,8 @@ def test_moved_code_and_docs_show_apart(flake8_api: Flake8Api) -> None:
         "  other: 0 lines in 0 files",
         "  moved lines: 7, counted once, where they arrived",
     ]
+    # The function that left a.py was moved, not deleted (and it is new where it arrived).
+    assert "  definitions: 0 edited in their body, 0 only in their signature, 0 deleted, 1 moved, 1 new" in summary
 
 
 def test_findings_are_counted_per_rule_after_the_usual_lines(flake8_api: Flake8Api) -> None:

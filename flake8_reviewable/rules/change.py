@@ -12,6 +12,7 @@ from flake8_reviewable.rules.base import Example, Finding, Option, Rule, counted
 # What a change is made of is imported where a change is measured: a run without one (an editor buffer
 # outside git) does not import it for the rules' sake.
 if TYPE_CHECKING:
+    from flake8_reviewable.change import Edits
     from flake8_reviewable.composition import ChangeSummary, FileCount
 
 _FIRST_LINE = Position(1, 0)
@@ -200,7 +201,10 @@ class ScatteredFileChange(Rule):
 
     An edit confined to a definition's decorators and signature is a *signature edit*: shown apart, not
     counted, so a sweep (a type-hint pass, a renamed parameter, `from __future__ import annotations`) is not
-    flagged. It sits on line 1 and names the first few.
+    flagged. A *moved* definition is shown apart and not counted either, since a move is one idea however
+    many definitions it carries: one deleted here whose every line arrived elsewhere in the change (moved
+    lines, as `RVW401` counts them), or one whose text is the same as at the merge base but that changed
+    places in a reordered module. It sits on line 1 and names the first few.
 
     ## Why is this bad?
     A change spread over many definitions asks the reviewer to rebuild many contexts; the spread of a change
@@ -223,6 +227,11 @@ class ScatteredFileChange(Rule):
                 "def g():\n    return 1\n", options={option.flag: 1}),
         Example("def f(x: int):\n    return x\n\n\ndef g(y: int):\n    return y\n",
                 base="def f(x):\n    return x\n\n\ndef g(y):\n    return y\n", options={option.flag: 1}),
+        Example("def largest(names):\n    found = max(names)\n    return found.title()\n\n\n"
+                "def smallest(items):\n    least = min(items)\n    return least\n",
+                base="def smallest(items):\n    least = min(items)\n    return least\n\n\n"
+                     "def largest(names):\n    found = max(names)\n    return found.title()\n",
+                options={option.flag: 0}),
     )
     invalid = (
         Example(
@@ -251,8 +260,15 @@ class ScatteredFileChange(Rule):
             names = ", ".join(shown)
             if len(found.scattered) > _SHOWN_NAMES:
                 names += f" and {len(found.scattered) - _SHOWN_NAMES} more"
-            apart = f"; besides, {counted(len(found.signatures), 'signature edit')}" if found.signatures else ""
-            yield self.finding(_FIRST_LINE, value=len(found.scattered), names=names, apart=apart)
+            yield self.finding(_FIRST_LINE, value=len(found.scattered), names=names, apart=_apart(found))
+
+
+def _apart(found: Edits) -> str:
+    """What the change also did to definitions without scattering itself: signature edits and moves."""
+    parts = [counted(len(found.signatures), "signature edit")] if found.signatures else []
+    if found.moved:
+        parts.append(f"{counted(len(found.moved), 'definition')} moved")
+    return f"; besides, {' and '.join(parts)}" if parts else ""
 
 
 class _WholeChangeRule(Rule):
