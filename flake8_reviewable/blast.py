@@ -4,6 +4,7 @@ A definition is a module-level function or class, or a method or class attribute
 (``default_config = {...}`` in its body: a change to it alters the attribute, not every use of the class).
 It is *altered* when its signature (arguments, return annotation, decorators, bases; an attribute's
 annotation) or its body (an attribute's value) differs from the merge base, compared on the ``ast``
+(a signature that differs only in its annotations is told apart: callers need not change for it)
 (``ast.dump`` leaves positions out, so formatting and comments do not count, nor do docstrings, an
 attribute's bare string in a class body included);
 *deleted* when its name is gone; *renamed* when it is gone and exactly one new definition beside it has the
@@ -22,7 +23,7 @@ _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 # Method names of Python's own types: ``", ".join`` or ``d.get`` is as likely theirs as the project's.
 _BUILTIN_METHODS = frozenset(name for kind in (str, bytes, bytearray, dict, list, set, frozenset, tuple, int,
                                                float, complex, object) for name in dir(kind))
-CHANGED, SIGNATURE, DELETED, RENAMED = "changed", "signature", "deleted", "renamed"
+CHANGED, SIGNATURE, ANNOTATIONS, DELETED, RENAMED = "changed", "signature", "annotations", "deleted", "renamed"
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,8 @@ class _Shape:
     col: int
     signature: str
     body: str
+    # The signature as a caller sees it, annotations left out: equal signatures have equal calls.
+    call: str = ""
 
 
 def shapes(tree: ast.Module) -> dict[str, _Shape]:
@@ -103,21 +106,33 @@ def _attribute_shape(statement: ast.Assign | ast.AnnAssign) -> _Shape:
     attribute is found by its unchanged value)."""
     annotation = ast.dump(statement.annotation) if isinstance(statement, ast.AnnAssign) else ""
     value = ast.dump(statement.value) if statement.value is not None else ""
-    return _Shape(statement.lineno, statement.col_offset, annotation + "Attribute", value)
+    return _Shape(statement.lineno, statement.col_offset, annotation + "Attribute", value, "Attribute")
 
 
 def _shape(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> _Shape:
+    decorators = "".join(ast.dump(part) for part in node.decorator_list)
     if isinstance(node, ast.ClassDef):
         header = [*node.bases, *node.keywords]
         # Methods and attributes are definitions of their own, and a bare string documents an attribute
         # (flask's app.py): the class's body is the rest.
         body = [item for item in node.body
                 if not isinstance(item, _FUNCTIONS) and not attribute_names(item) and not _is_string(item)]
+        call = decorators + "".join(ast.dump(part) for part in header)
     else:
         header = [node.args, *filter(None, [node.returns])]
         body = node.body
-    signature = "".join(ast.dump(part) for part in [*node.decorator_list, *header]) + type(node).__name__
-    return _Shape(node.lineno, node.col_offset, signature, "".join(ast.dump(item) for item in _code(body)))
+        call = decorators + _call_shape(node.args)
+    signature = decorators + "".join(ast.dump(part) for part in header) + type(node).__name__
+    return _Shape(node.lineno, node.col_offset, signature, "".join(ast.dump(item) for item in _code(body)),
+                  call + type(node).__name__)
+
+
+def _call_shape(arguments: ast.arguments) -> str:
+    """What a caller depends on: the parameters' names, kinds and defaults, without their annotations."""
+    names = [[item.arg for item in group] for group in (arguments.posonlyargs, arguments.args, arguments.kwonlyargs)]
+    rest = [item.arg if item else None for item in (arguments.vararg, arguments.kwarg)]
+    defaults = [ast.dump(item) if item else None for item in (*arguments.defaults, *arguments.kw_defaults)]
+    return repr((names, rest, defaults))
 
 
 def _code(body: list[ast.stmt]) -> list[ast.stmt]:
@@ -138,12 +153,21 @@ def altered(base: ast.Module, now: ast.Module) -> list[Altered]:
     found = []
     for name, old in before.items():
         if name in after:
-            how = SIGNATURE if old.signature != after[name].signature else CHANGED
-            if how == SIGNATURE or old.body != after[name].body:
+            how = _how_altered(old, after[name])
+            if how is not None:
                 found.append(Altered(name, after[name].line, after[name].col, how))
         elif "." not in name or name.rpartition(".")[0] in after:  # a method of a gone class: the class says it
             found.append(_gone(name, old, after, new))
     return found
+
+
+def _how_altered(old: _Shape, new: _Shape) -> str | None:
+    """A new call shape first (callers may break), then a new body, then annotations alone."""
+    if old.call != new.call:
+        return SIGNATURE
+    if old.body != new.body:
+        return CHANGED
+    return ANNOTATIONS if old.signature != new.signature else None
 
 
 def _gone(name: str, old: _Shape, after: Mapping[str, _Shape], new: Sequence[str]) -> Altered:

@@ -12,7 +12,7 @@ import pytest
 from conftest import commit_all, git
 
 from flake8_reviewable import resolution
-from flake8_reviewable.blast import DELETED, RENAMED, SIGNATURE, Target, altered
+from flake8_reviewable.blast import ANNOTATIONS, DELETED, RENAMED, SIGNATURE, Target, altered
 from flake8_reviewable.cache import FactsCache
 from flake8_reviewable.measurement import read_source
 from flake8_reviewable.references import (
@@ -124,12 +124,24 @@ def test_decorators_and_bases_are_part_of_the_signature() -> None:
     assert _altered("class A(B):\n    x = 1\n", "class A(C):\n    x = 1\n")[0].how == SIGNATURE
 
 
+def test_a_signature_changed_only_in_its_annotations_is_told_apart() -> None:
+    base = "def f(a, b=1, *rest, key=None, **options):\n    return a\n"
+    typed = "def f(a: int, b: int = 1, *rest: str, key: str | None = None, **options: int) -> int:\n    return a\n"
+    assert [item.how for item in _altered(base, typed)] == [ANNOTATIONS]
+    # A body edit beside it says "changed"; any change a caller sees is still the signature.
+    assert [item.how for item in _altered(base, typed.replace("return a", "return b"))] == ["changed"]
+    for other in (base.replace("b=1", "b=2"), base.replace("b=1", "c=1"), base.replace("a, b", "a, /, b"),
+                  base.replace(", **options", "")):
+        assert [item.how for item in _altered(base, other)] == [SIGNATURE], other
+    assert [item.how for item in _altered(base, "@cache\n" + typed)] == [SIGNATURE]
+
+
 def test_a_class_attribute_is_a_definition_of_its_own() -> None:
     # flask's `default_config`: its change alters the attribute, not the class every module names.
     base = "class App(Base):\n    default_config = {'debug': False}\n    limit: int = 5\n    a = b = 0\n"
     now = "class App(Base):\n    default_config = {'debug': True}\n    limit: float = 5\n    a = b = 0\n"
     assert [(item.name, item.how, item.line) for item in _altered(base, now)] == [
-        ("App.default_config", "changed", 2), ("App.limit", SIGNATURE, 3)]
+        ("App.default_config", "changed", 2), ("App.limit", ANNOTATIONS, 3)]
     renamed = _altered(base, base.replace("limit", "ceiling"))
     assert [(item.name, item.how, item.new_name) for item in renamed] == [("App.limit", RENAMED, "App.ceiling")]
     assert [(item.name, item.how) for item in _altered(base, base.replace("    a = b = 0\n", ""))] == [

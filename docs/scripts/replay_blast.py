@@ -45,7 +45,8 @@ MESSAGE = re.compile(
     r"^'(?P<name>[^']+)' (?P<how>.+?) and (?P<places>\d+) places? in (?P<files>\d+) files? outside this change"
     r" depends? on it \(> \d+\): (?P<shown>.*): [^:]*$"
 )
-HOW = {"changed": "changed", "changed its signature": "signature", "was removed": "deleted"}
+HOW = {"changed": "changed", "changed its signature": "signature", "changed only its annotations": "annotations",
+       "was removed": "deleted"}
 
 
 # ---------------------------------------------------------------------------------------------- one commit

@@ -35,8 +35,9 @@ class BlastRadius(Rule):
     count (the change updated it). Imports themselves are not places: the uses of the imported name are.
 
     The finding sits on the altered definition's `def` (or `class`) line, names up to three places as
-    `path:line`, and says whether the signature changed, or the definition was removed or renamed (a
-    removed one sits on line 1). `--reviewable-scope=changed` keeps it. libcst runs only on files that use
+    `path:line`, and says whether the signature changed (or only its annotations: the calls still fit, and
+    a type checker can check the places), or the definition was removed or renamed (a removed one sits on
+    line 1). `--reviewable-scope=changed` keeps it. libcst runs only on files that use
     the altered definitions' names, and what it finds is cached by content.
 
     Not yet covered: a definition in a file the change deletes (there is no file to report it in), and a
@@ -78,6 +79,14 @@ class BlastRadius(Rule):
                       "on it (> 0): example.py:6: review them with this change, or keep the old signature beside "
                       "the new one",),
         ),
+        Example(
+            "def load(key: int) -> int:\n    return key\n\n\ndef report():\n    return load(1), load(2)\n",
+            base=_BASE,
+            options={option.flag: 0},
+            expected=("1:1: RVW405 'load' changed only its annotations and 1 place in 1 file outside this change "
+                      "depends on it (> 0): example.py:6: check them with a type checker in this change, or review "
+                      "them",),
+        ),
     )
 
     def check(self, facts: FileFacts, context: FileContext = NO_CONTEXT) -> Iterator[Finding]:
@@ -100,10 +109,12 @@ class BlastRadius(Rule):
 
 def _told(how: str, new_name: str) -> tuple[str, str]:
     """What happened to the definition, and what to do about the places that depend on it."""
-    from flake8_reviewable.blast import CHANGED, DELETED, RENAMED, SIGNATURE  # only with a change
+    from flake8_reviewable.blast import ANNOTATIONS, CHANGED, DELETED, RENAMED, SIGNATURE  # only with a change
 
     if how == SIGNATURE:
         return "changed its signature", "review them with this change, or keep the old signature beside the new one"
+    if how == ANNOTATIONS:
+        return "changed only its annotations", "check them with a type checker in this change, or review them"
     if how == DELETED:
         return "was removed", "update them in this change, or keep it until nothing depends on it"
     if how == RENAMED:
