@@ -105,6 +105,11 @@ class Moves:
     base_lines: Sequence[str] = ()
     lines: Sequence[str] = ()
 
+    @classmethod
+    def of(cls, count: FileCount | None, base_text: str | None, lines: Sequence[str]) -> Moves:
+        """A file's moves from its count in the change and its texts (none known for a new file)."""
+        return cls(count.left if count else frozenset(), (base_text or "").splitlines(keepends=True), lines)
+
     def moved_away(self, changed: Sequence[_ChangedLine]) -> bool:
         """A deleted definition all of whose lines left for elsewhere in the change."""
         return all(line.number in self.left for line in changed)

@@ -292,7 +292,7 @@ def _file_change(run, path, item, lines, facts, from_stdin, facts_of) -> FileCha
     base_facts = facts_of(base_text) if base_text is not None else None
     base_definitions = base_facts.definitions if base_facts else ()
     count = run.summary.count_of(path) if run.summary else None
-    moves = Moves(count.left if count else frozenset(), (base_text or "").splitlines(keepends=True), lines)
+    moves = Moves.of(count, base_text, lines)
     return FileChange(path, diff, touched, base_facts, edits(facts.definitions, base_definitions, diff, moves), count)
 
 

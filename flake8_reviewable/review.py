@@ -114,8 +114,7 @@ def _definition_counts(run: RunChange, item: FileCount, text: str | None,
     base = definitions_of(base_text) if base_text is not None else ()
     if patch is None or now is None or base is None:
         return DefinitionCounts()
-    moves = Moves(item.left, (base_text or "").splitlines(keepends=True), (text or "").splitlines(keepends=True))
-    found = edits(now, base, diff_of_patch(patch), moves)
+    found = edits(now, base, diff_of_patch(patch), Moves.of(item, base_text, (text or "").splitlines(keepends=True)))
     new = {definition.name for definition in now} - {definition.name for definition in base}
     return DefinitionCounts(len(found.bodies), len(found.signatures), len(found.deleted), len(new), len(found.moved))
 
